@@ -1,0 +1,235 @@
+/**
+ * The Redback cloud simulator: one HTTP server on loopback speaking the public API (`/Api/…`),
+ * the customer portal (everything else) and its own admin surface (`/__sim/…`).
+ */
+import http from 'http';
+import type { AddressInfo } from 'net';
+import { registerAdminRoutes } from './admin-routes';
+import { registerApiRoutes } from './api-routes';
+import { SimClock, type SimClockOptions } from './clock';
+import { SimCloud } from './cloud';
+import type { SimContext, SimSettings } from './context';
+import { FaultInjector, type ActiveFault, type Surface } from './faults';
+import { Router, html, json, notFound, parseCookies, type SimRequest, type SimResponse } from './http';
+import { registerPortalRoutes } from './portal-routes';
+import { PortalSessions } from './portal-sessions';
+import { defaultAccount } from './scenarios';
+import { TokenStore } from './tokens';
+import type { AccountDef } from './types';
+
+export interface SimulatorOptions extends Partial<SimSettings> {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default: one account with the four standard sites (`defaultAccount()`). */
+  accounts?: AccountDef[];
+  clock?: SimClockOptions;
+  /** Wall-clock source for tokens and sessions; default Date.now. */
+  wallNow?: () => number;
+}
+
+export interface RequestRecord {
+  atMs: number;
+  method: string;
+  path: string;
+  surface: Surface | 'admin';
+  status: number;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_RECORDS = 100_000;
+
+export class RedbackSimulator {
+  readonly clock: SimClock;
+  readonly cloud: SimCloud;
+  readonly faults = new FaultInjector();
+  readonly settings: SimSettings;
+  readonly tokens: TokenStore;
+  readonly portalSessions: PortalSessions;
+  readonly requests: RequestRecord[] = [];
+  private readonly wallNow: () => number;
+  private readonly apiRouter = new Router();
+  private readonly portalRouter = new Router();
+  private readonly adminRouter = new Router();
+  private server: http.Server | null = null;
+  private baseUrl = '';
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    this.wallNow = options.wallNow ?? Date.now;
+    this.clock = new SimClock({ wallNow: this.wallNow, ...options.clock });
+    this.cloud = new SimCloud(options.accounts ?? [defaultAccount()], this.clock);
+    this.settings = {
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+      expiresInAsString: options.expiresInAsString ?? false,
+      portalSessionMinutes: options.portalSessionMinutes ?? 30,
+      strictRossVersion: options.strictRossVersion ?? true,
+    };
+    this.tokens = new TokenStore(this.wallNow);
+    this.portalSessions = new PortalSessions();
+    const ctx: SimContext = { cloud: this.cloud, clock: this.clock, faults: this.faults, settings: this.settings, wallNow: this.wallNow };
+    registerApiRoutes(this.apiRouter, ctx, this.tokens);
+    registerPortalRoutes(this.portalRouter, ctx, this.portalSessions);
+    registerAdminRoutes(this.adminRouter, this);
+  }
+
+  /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:8123`. */
+  async start(): Promise<string> {
+    if (this.server) return this.baseUrl;
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.baseUrl = `http://${host}:${address.port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  get url(): string {
+    if (!this.baseUrl) throw new Error('the simulator has not been started');
+    return this.baseUrl;
+  }
+
+  expireTokens(): void {
+    this.tokens.expireAll();
+  }
+
+  expirePortalSessions(): void {
+    this.portalSessions.expireAll();
+  }
+
+  /** How many requests were received, optionally only those matching a surface, method or path fragment. */
+  requestCount(filter: { surface?: RequestRecord['surface']; method?: string; path?: string } = {}): number {
+    const fragment = filter.path?.toLowerCase();
+    return this.requests.filter(
+      (r) =>
+        (filter.surface === undefined || r.surface === filter.surface) &&
+        (filter.method === undefined || r.method === filter.method.toUpperCase()) &&
+        (fragment === undefined || r.path.toLowerCase().includes(fragment)),
+    ).length;
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    const surface = surfaceOf(url.pathname);
+    const record: RequestRecord = { atMs: this.wallNow(), method: req.method ?? 'GET', path: url.pathname, surface, status: 0 };
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
+    if (surface !== 'admin') this.remember(record);
+    try {
+      const body = await readBody(req);
+      const simReq: SimRequest = {
+        method: record.method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        cookies: parseCookies(req.headers.cookie),
+      };
+      const response = await this.respond(simReq, surface, req);
+      if (response) send(res, response);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        send(res, json(413, { error: 'request body too large' }));
+        return;
+      }
+      send(res, json(500, { error: 'simulator error', detail: String((err as Error).message) }));
+    }
+  }
+
+  /** The response, or null when a fault dropped the connection. */
+  private async respond(req: SimRequest, surface: Surface | 'admin', raw: http.IncomingMessage): Promise<SimResponse | null> {
+    if (surface === 'admin') return route(this.adminRouter, req, 'admin');
+    if (this.faults.take(['disconnect'], surface, req.method, req.path)) {
+      raw.socket.destroy();
+      return null;
+    }
+    const slow = this.faults.take(['slow'], surface, req.method, req.path);
+    if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs ?? 30_000));
+    const fault = this.faults.take(['status', 'rateLimit', 'malformedJson', 'html'], surface, req.method, req.path);
+    if (fault) return faultResponse(fault);
+    return route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
+  }
+
+  private remember(record: RequestRecord): void {
+    if (this.requests.length >= MAX_RECORDS) this.requests.splice(0, this.requests.length - MAX_RECORDS + 1);
+    this.requests.push(record);
+  }
+}
+
+function surfaceOf(path: string): Surface | 'admin' {
+  const lower = path.toLowerCase();
+  if (lower.startsWith('/__sim/') || lower === '/__sim') return 'admin';
+  if (lower.replace(/\/+$/, '') === '/api/v2/auth/token') return 'token';
+  if (lower.startsWith('/api/')) return 'api';
+  return 'portal';
+}
+
+async function route(router: Router, req: SimRequest, surface: Surface | 'admin'): Promise<SimResponse> {
+  const match = router.match(req.method, req.path);
+  if (match === 405) return json(405, { error: `method ${req.method} not allowed on ${req.path}` });
+  if (!match) {
+    return surface === 'portal'
+      ? html(404, '<!DOCTYPE html><html><head><title>Not Found</title></head><body><h1>404 - Not Found</h1></body></html>')
+      : notFound(`No route for ${req.method} ${req.path}`);
+  }
+  return match.handler(req, match.params);
+}
+
+function faultResponse(fault: ActiveFault): SimResponse {
+  switch (fault.kind) {
+    case 'rateLimit':
+      return json(429, { error: 'Too Many Requests' }, { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
+    case 'malformedJson':
+      return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"Data":{"SiteId":"S1234' };
+    case 'html':
+      return html(200, '<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body><h1>The service is temporarily unavailable</h1></body></html>');
+    default:
+      return {
+        status: fault.status ?? 503,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        body: fault.body ?? 'Service Unavailable',
+      };
+  }
+}
+
+function send(res: http.ServerResponse, response: SimResponse): void {
+  if (res.headersSent) return;
+  res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+  res.end(response.body);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

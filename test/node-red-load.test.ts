@@ -1,0 +1,52 @@
+import should from 'should';
+import { startNodeRed, type NodeRedProcess } from './helpers/node-red-process';
+import { request } from './helpers/sim';
+
+const MODULE = '@solar-nodes/node-red-redback';
+
+describe('the package in a real Node-RED', function () {
+  this.timeout(60_000);
+  let nr: NodeRedProcess;
+  before(async () => {
+    nr = await startNodeRed();
+  });
+  after(() => nr?.stop());
+
+  it('loads every node set without errors or warnings', async () => {
+    const res = await request(`${nr.url}/nodes`, { headers: { Accept: 'application/json' } });
+    should(res.status).equal(200);
+    const ours = (res.body as { module: string; name: string; enabled: boolean; err?: string; types: string[] }[])
+      .filter((set) => set.module === MODULE);
+    should(ours.map((s) => s.name).sort()).eql(['redback-config']);
+    for (const set of ours) {
+      should(set.enabled).be.true();
+      should(set.err).be.undefined();
+    }
+    should(ours.flatMap((s) => s.types)).containEql('redback-config');
+    const warnings = nr.output().split('\n').filter((line) => /\[(warn|error)\]/.test(line) && /redback/i.test(line));
+    should(warnings).eql([]);
+  });
+
+  it('serves the editor definition and message catalog', async () => {
+    const html = await request(`${nr.url}/nodes`, { headers: { Accept: 'text/html' } });
+    should(html.text).match(/RED\.nodes\.registerType\('redback-config'/);
+    const catalog = await request(`${nr.url}/locales/${MODULE}/redback-config?lng=en-US`);
+    should(catalog.status).equal(200);
+    should(catalog.body['redback-config'].label.clientSecret).equal('Client secret');
+  });
+
+  it('deploys a config node with credentials, keeps the secret out of the exported flow', async () => {
+    const flows = [{ id: 'acc1', type: 'redback-config', name: 'Sim', apiUrl: 'http://127.0.0.1:9', credentials: { clientId: 'id', clientSecret: 'TOPSECRET-42' } }];
+    const deploy = await request(`${nr.url}/flows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
+      body: JSON.stringify({ flows }),
+    });
+    should(deploy.status).equal(200);
+    const exported = await request(`${nr.url}/flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
+    should(exported.text).not.containEql('TOPSECRET-42');
+    const creds = await request(`${nr.url}/credentials/redback-config/acc1`);
+    should(creds.body).have.properties({ clientId: 'id', has_clientSecret: true });
+    should(creds.text).not.containEql('TOPSECRET-42');
+  });
+});
