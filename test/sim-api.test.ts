@@ -416,3 +416,96 @@ describe('simulator: operating envelopes', () => {
     should((await api(sim, token, 'GET', `/Api/v2/OperatingEnvelope/By/Site/${site.siteId}`)).body.TotalCount).equal(0);
   });
 });
+
+describe('simulator: portal over HTTP', () => {
+  let sim: RedbackSimulator;
+  beforeEach(async () => {
+    sim = await startSim({ portalSessionMinutes: 30 });
+  });
+  afterEach(() => sim.stop());
+
+  /** A minimal browser: keeps cookies, does not follow redirects. */
+  function browser() {
+    const jar = new Map<string, string>();
+    return async (path: string, init: { method?: string; form?: Record<string, string>; xhr?: boolean } = {}) => {
+      const headers: Record<string, string> = { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
+      if (init.form) headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=UTF-8';
+      if (init.xhr) headers['X-Requested-With'] = 'XMLHttpRequest';
+      const res = await fetch(sim.url + path, {
+        method: init.method ?? 'GET', headers, body: init.form ? form(init.form) : undefined, redirect: 'manual',
+      });
+      for (const cookie of res.headers.getSetCookie()) {
+        const [pair] = cookie.split(';');
+        const eq = pair.indexOf('=');
+        jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+      }
+      return { status: res.status, location: res.headers.get('location'), text: await res.text(), jar };
+    };
+  }
+  const hiddenToken = (html: string, formSelector: RegExp): string => {
+    const formHtml = formSelector.exec(html);
+    if (!formHtml) throw new Error('form not found');
+    const token = /name="__RequestVerificationToken" type="hidden" value="([^"]+)"/.exec(formHtml[0]);
+    if (!token) throw new Error('token not found');
+    return token[1];
+  };
+
+  it('logs in, sets a mode through productcontrol/Index and shows it in the dynamic data', async () => {
+    const go = browser();
+    const login = await go('/Account/Login');
+    const loginToken = hiddenToken(login.text, /<form[^>]*class="login-form"[\s\S]*?<\/form>/);
+    const posted = await go('/Account/Login', {
+      method: 'POST', form: { Email: 'owner@example.com', Password: 'sim-portal-password', __RequestVerificationToken: loginToken },
+    });
+    should(posted.status).equal(302);
+    should(posted.jar.has('.AspNet.ApplicationCookie')).be.true();
+    const serial = 'RB21081800001734';
+    const configure = await go(`/productcontrol/Configure?serialNumber=${serial}`);
+    should(configure.status).equal(200);
+    const setToken = hiddenToken(configure.text, /<form[^>]*id="GlobalAntiForgeryToken"[\s\S]*?<\/form>/);
+    const set = await go('/productcontrol/Index', {
+      method: 'POST', xhr: true,
+      form: {
+        SerialNumber: serial, AppliedTariffId: '', 'InverterOperation[Type]': 'Set', 'InverterOperation[Mode]': 'DischargeBattery',
+        'InverterOperation[PowerInWatts]': '2500', 'InverterOperation[AppliedTarrifId]': '', ProductModelName: '',
+        RossVersion: '2.16.32211.1', __RequestVerificationToken: setToken,
+      },
+    });
+    should(set.status).equal(200);
+    sim.clock.advance(60_000);
+    const token = await getToken(sim);
+    const data = (await api(sim, token, 'GET', `/Api/v2.21/EnergyData/Dynamic/BySerialNumber/${serial}`)).body.Data;
+    should(data.Inverters[0].PowerMode).eql({ InverterMode: 'DischargeBattery', PowerW: 2500 });
+    should(data.BatteryPowerNegativeIsChargingkW).equal(2.5);
+
+    sim.expirePortalSessions();
+    const expired = await go(`/productcontrol/Configure?serialNumber=${serial}`);
+    should(expired.status).equal(302);
+    should(expired.location).startWith('/Account/Login?ReturnUrl=');
+    const expiredXhr = await go('/productcontrol/Index', { method: 'POST', xhr: true, form: { SerialNumber: serial } });
+    should(expiredXhr.status).equal(401);
+    should(JSON.parse(expiredXhr.text)).eql({ error: 'Login session expired.' });
+  });
+
+  it('answers a wrong password with the login page again and no session cookie', async () => {
+    const go = browser();
+    const login = await go('/Account/Login');
+    const loginToken = hiddenToken(login.text, /<form[^>]*class="login-form"[\s\S]*?<\/form>/);
+    const posted = await go('/Account/Login', {
+      method: 'POST', form: { Email: 'owner@example.com', Password: 'nope', __RequestVerificationToken: loginToken },
+    });
+    should(posted.status).equal(200);
+    should(posted.text).match(/class="login-form"/);
+    should(posted.text).match(/Invalid login attempt\./);
+    should(posted.jar.has('.AspNet.ApplicationCookie')).be.false();
+  });
+
+  it('serves a login page without the token under the loginWithoutToken fault', async () => {
+    sim.faults.add({ kind: 'loginWithoutToken', times: 1 });
+    const go = browser();
+    const page = await go('/Account/Login');
+    should(page.status).equal(200);
+    should(page.text).not.match(/__RequestVerificationToken/);
+    should((await go('/Account/Login')).text).match(/__RequestVerificationToken/);
+  });
+});

@@ -40,7 +40,7 @@ function makeSim(settings: Partial<SimSettings> = {}): Sim {
     wallNow: () => wall,
   };
   const router = new Router();
-  const sessions = new PortalSessions();
+  const sessions = new PortalSessions({ wallNow: () => wall, lifetimeMs: () => ctx.settings.portalSessionMinutes * 60_000 });
   registerPortalRoutes(router, ctx, sessions);
   return { ctx, router, sessions, advanceWall: (ms) => { wall += ms; } };
 }

@@ -2,6 +2,7 @@
  * The simulator's own admin surface (`/__sim/…`), for demos, end-to-end tests and curl: state,
  * clock, faults, expiry, per-inverter overrides and the request log. It is never faulted.
  */
+import type { InverterEntry } from './cloud';
 import { isoSeconds } from './dto';
 import type { FaultSpec } from './faults';
 import { Router, badRequest, json, notFound, parseJson, type SimResponse } from './http';
@@ -59,13 +60,12 @@ export function registerAdminRoutes(router: Router, sim: RedbackSimulator): void
     if (!entry) return notFound(`No inverter ${params.serial}`);
     const body = parseJson(req);
     if (!isObject(body)) return badRequest({ '': ['JSON object with pvKW, loadKW, socPct, status or counters expected.'] });
-    return applyInverterChanges(sim, params.serial, body);
+    return applyInverterChanges(sim, entry, body);
   });
 }
 
-function applyInverterChanges(sim: RedbackSimulator, serial: string, body: Record<string, unknown>): SimResponse {
-  const entry = sim.cloud.inverterBySerial(serial);
-  if (!entry) return notFound(`No inverter ${serial}`);
+function applyInverterChanges(sim: RedbackSimulator, entry: InverterEntry, body: Record<string, unknown>): SimResponse {
+  // Bring the inverter up to now first, so the change applies from the current minute on.
   sim.cloud.snapshot(entry);
   if ('pvKW' in body || 'loadKW' in body) {
     entry.sim.setOverrides({ pvKW: optionalNumber(body.pvKW), loadKW: optionalNumber(body.loadKW) });

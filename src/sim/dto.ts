@@ -62,16 +62,9 @@ export function staticDto(entry: InverterEntry, snapshot: InverterSnapshot): Rec
         ExportHardLimitW: null,
         ExportSoftLimitkW: null,
         ExportSoftLimitW: null,
-        SiteExportLimitkW: site.siteExportLimitKW,
-        BatteryMaxChargePowerkW: battery ? battery.maxChargeKW : null,
-        BatteryMaxDischargePowerkW: battery ? battery.maxDischargeKW : null,
-        BatteryCapacitykWh: battery ? battery.capacityKWh : null,
-        UsableBatteryCapacitykWh: battery ? round(battery.capacityKWh * (1 - battery.minSoc0to1), 3) : null,
+        ...limitsDto(entry),
         PanelModel: ' ',
         PanelSizekW: def.panelKW,
-        SystemType: def.systemType,
-        InverterMaxExportPowerkW: def.inverterMaxExportKW,
-        InverterMaxImportPowerkW: def.inverterMaxImportKW,
       },
       CommissioningDate: site.commissioningDate,
       NMI: site.nmi,
@@ -185,6 +178,21 @@ export function dynamicMetadata(base: string, snapshotMs: number): Record<string
   };
 }
 
+/** The limits and capacities that static `SiteDetails` and the configuration both carry. */
+function limitsDto({ site, def }: InverterEntry): Record<string, unknown> {
+  const battery = def.battery;
+  return {
+    SiteExportLimitkW: site.siteExportLimitKW,
+    BatteryMaxChargePowerkW: battery ? battery.maxChargeKW : null,
+    BatteryMaxDischargePowerkW: battery ? battery.maxDischargeKW : null,
+    BatteryCapacitykWh: battery ? battery.capacityKWh : null,
+    UsableBatteryCapacitykWh: battery ? round(battery.capacityKWh * (1 - battery.minSoc0to1), 3) : null,
+    SystemType: def.systemType,
+    InverterMaxExportPowerkW: def.inverterMaxExportKW,
+    InverterMaxImportPowerkW: def.inverterMaxImportKW,
+  };
+}
+
 export function configurationDto(entry: InverterEntry): Record<string, unknown> {
   const { site, def } = entry;
   const battery = def.battery;
@@ -196,14 +204,7 @@ export function configurationDto(entry: InverterEntry): Record<string, unknown> 
     GenerationSoftLimitVA: null,
     ExportHardLimitkW: null,
     ExportSoftLimitkW: null,
-    SiteExportLimitkW: site.siteExportLimitKW,
-    BatteryMaxChargePowerkW: battery ? battery.maxChargeKW : null,
-    BatteryMaxDischargePowerkW: battery ? battery.maxDischargeKW : null,
-    BatteryCapacitykWh: battery ? battery.capacityKWh : null,
-    UsableBatteryCapacitykWh: battery ? round(battery.capacityKWh * (1 - battery.minSoc0to1), 3) : null,
-    SystemType: def.systemType,
-    InverterMaxExportPowerkW: def.inverterMaxExportKW,
-    InverterMaxImportPowerkW: def.inverterMaxImportKW,
+    ...limitsDto(entry),
     MinSoC0to1: battery ? battery.minSoc0to1 : null,
     MinOffgridSoC0to1: battery ? battery.minOffgridSoc0to1 : null,
   };

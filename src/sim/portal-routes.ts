@@ -37,7 +37,6 @@ const MSG_UNDECRYPTABLE = 'The anti-forgery token could not be decrypted. If thi
 type SessionHandler = (req: SimRequest, params: Params, session: PortalSession) => SimResponse;
 
 export function registerPortalRoutes(router: Router, ctx: SimContext, sessions: PortalSessions): void {
-  sessions.useClock(ctx.wallNow, () => ctx.settings.portalSessionMinutes * 60_000);
   const af = new AntiForgery();
 
   const sessionOf = (req: SimRequest): PortalSession | undefined => sessions.get(req.cookies[AUTH_COOKIE]);

@@ -19,11 +19,11 @@ export interface PortalSession {
 }
 
 export interface PortalSessionsOptions {
-  /** Wall-clock source; default Date.now. `registerPortalRoutes` replaces it with `ctx.wallNow`. */
+  /** Wall-clock source; default Date.now. */
   wallNow?: () => number;
   /**
    * Session lifetime in ms, read on every check so a changed setting applies at once; default 30
-   * minutes. `registerPortalRoutes` replaces it with `ctx.settings.portalSessionMinutes`.
+   * minutes.
    */
   lifetimeMs?: () => number;
 }
@@ -34,18 +34,12 @@ const MAX_SESSIONS = 10_000;
 
 export class PortalSessions {
   private readonly sessions = new Map<string, PortalSession>();
-  private wallNow: () => number;
-  private lifetimeMs: () => number;
+  private readonly wallNow: () => number;
+  private readonly lifetimeMs: () => number;
 
   constructor(options: PortalSessionsOptions = {}) {
     this.wallNow = options.wallNow ?? Date.now;
     this.lifetimeMs = options.lifetimeMs ?? (() => DEFAULT_LIFETIME_MS);
-  }
-
-  /** Sets the wall clock and lifetime the store measures sessions with. */
-  useClock(wallNow: () => number, lifetimeMs: () => number): void {
-    this.wallNow = wallNow;
-    this.lifetimeMs = lifetimeMs;
   }
 
   /** Starts a session for the account; its id is the new cookie value. */

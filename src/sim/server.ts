@@ -66,7 +66,10 @@ export class RedbackSimulator {
       strictRossVersion: options.strictRossVersion ?? true,
     };
     this.tokens = new TokenStore(this.wallNow);
-    this.portalSessions = new PortalSessions();
+    this.portalSessions = new PortalSessions({
+      wallNow: this.wallNow,
+      lifetimeMs: () => this.settings.portalSessionMinutes * 60_000,
+    });
     const ctx: SimContext = { cloud: this.cloud, clock: this.clock, faults: this.faults, settings: this.settings, wallNow: this.wallNow };
     registerApiRoutes(this.apiRouter, ctx, this.tokens);
     registerPortalRoutes(this.portalRouter, ctx, this.portalSessions);
