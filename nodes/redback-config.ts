@@ -1,6 +1,10 @@
 /** `redback-config`: one Redback account (public API client and, optionally, a portal login). */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { RedbackAccount, type AccountCredentials } from '../src/account/account';
+import { AccountHolder } from '../src/account/account-holder';
 import { accountSettings, type AccountSettings } from '../src/account/settings';
+import { listSites, listSitesFor, type SiteListingRequest } from '../src/account/site-listing';
+import { checkUrl } from '../src/http/url-policy';
 
 interface RedbackConfigDef extends NodeDef {
   apiUrl: string;
@@ -9,29 +13,70 @@ interface RedbackConfigDef extends NodeDef {
   tokenScope: string;
 }
 
-interface RedbackCredentials {
-  clientId?: string;
-  clientSecret?: string;
-  email?: string;
-  password?: string;
-}
-
-interface RedbackConfigNode extends Node<RedbackCredentials> {
+interface RedbackConfigNode extends Node<AccountCredentials> {
   settings: AccountSettings;
+  /** The shared account for a node that uses this config; throws a `config` error for bad settings. */
+  acquire(user: { id: string }): RedbackAccount;
+  release(user: { id: string }): void;
 }
 
 export = function register(RED: NodeAPI): void {
   function RedbackConfig(this: RedbackConfigNode, config: RedbackConfigDef): void {
     RED.nodes.createNode(this, config);
     this.settings = accountSettings(config);
+    for (const [url, setting] of [[this.settings.apiUrl, 'API URL'], [this.settings.portalUrl, 'Portal URL'], [this.settings.tokenUrl, 'Token URL']]) {
+      try {
+        checkUrl(url, setting);
+      } catch (err) {
+        this.error((err as Error).message);
+      }
+    }
+    const holder = new AccountHolder(() => new RedbackAccount({ settings: this.settings, credentials: this.credentials ?? {} }));
+    this.acquire = (user) => holder.acquire(user.id);
+    this.release = (user) => holder.release(user.id);
+    this.on('close', (_removed: boolean, done: () => void) => {
+      holder.close();
+      done();
+    });
   }
 
-  RED.nodes.registerType<RedbackConfigNode, RedbackConfigDef, unknown, RedbackCredentials>('redback-config', RedbackConfig, {
+  RED.nodes.registerType<RedbackConfigNode, RedbackConfigDef, unknown, AccountCredentials>('redback-config', RedbackConfig, {
     credentials: {
       clientId: { type: 'text' },
       clientSecret: { type: 'password' },
       email: { type: 'text' },
       password: { type: 'password' },
     },
+  });
+
+  const canRead = RED.auth.needsPermission('redback-config.read');
+
+  // The sites and inverters of a deployed account, for the read and control dialogs.
+  RED.httpAdmin.get('/redback-config/:id/sites', canRead, (req, res) => {
+    const node = RED.nodes.getNode(String(req.params.id)) as RedbackConfigNode | null;
+    if (!node || node.type !== 'redback-config') {
+      res.status(404).json({ error: 'no deployed Redback account with this id; deploy it first', kind: 'config' });
+      return;
+    }
+    const user = { id: `admin-${Date.now()}-${Math.random()}` };
+    void listSites(async () => {
+      try {
+        return await node.acquire(user).sites();
+      } finally {
+        node.release(user);
+      }
+    }).then((result) => res.status(result.status).json(result.body));
+  });
+
+  // The same for settings typed into a config dialog, deployed or not; secrets left empty come
+  // from the stored credentials of the node with that id.
+  RED.httpAdmin.post('/redback-config/sites', canRead, (req, res) => {
+    const body = (req.body ?? {}) as SiteListingRequest & { id?: unknown };
+    const stored = typeof body.id === 'string' ? (RED.nodes.getCredentials(body.id) as AccountCredentials | undefined) : undefined;
+    const request: SiteListingRequest = {};
+    for (const key of ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope', 'clientId', 'clientSecret', 'email', 'password'] as const) {
+      if (typeof body[key] === 'string') request[key] = body[key];
+    }
+    void listSitesFor(request, stored).then((result) => res.status(result.status).json(result.body));
   });
 };

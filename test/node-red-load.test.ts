@@ -50,3 +50,33 @@ describe('the package in a real Node-RED', function () {
     should(creds.text).not.containEql('TOPSECRET-42');
   });
 });
+
+describe('the admin endpoint with adminAuth on', function () {
+  this.timeout(60_000);
+  let nr: NodeRedProcess;
+  before(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const bcrypt = require('bcryptjs') as { hashSync(text: string, rounds: number): string };
+    nr = await startNodeRed({
+      adminAuth: { type: 'credentials', users: [{ username: 'admin', password: bcrypt.hashSync('admin-pass', 8), permissions: '*' }] },
+    });
+  });
+  after(() => nr?.stop());
+
+  it('refuses without a token and answers with one', async () => {
+    should((await request(`${nr.url}/redback-config/acc1/sites`)).status).equal(401);
+    const post = await request(`${nr.url}/redback-config/sites`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiUrl: 'http://127.0.0.1:9' }),
+    });
+    should(post.status).equal(401);
+    const login = await request(`${nr.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: 'admin', password: 'admin-pass' }),
+    });
+    should(login.status).equal(200);
+    const authorised = await request(`${nr.url}/redback-config/acc1/sites`, { headers: { Authorization: `Bearer ${login.body.access_token}` } });
+    should(authorised.status).equal(404);
+    should(authorised.body.error).match(/no deployed Redback account/);
+  });
+});

@@ -49,7 +49,11 @@ describe('package', () => {
   });
 
   it('ships only what a user installs', () => {
-    should(pkg.files).eql(['dist/nodes', 'dist/src', 'examples', 'icons']);
+    should(pkg.files).eql(['dist/nodes', 'dist/src', 'examples']);
+  });
+
+  it('keeps the node icon next to the built nodes, where the loader finds it', () => {
+    should(fs.existsSync(path.join(root, 'dist', 'nodes', 'icons', 'redback-inverter.svg'))).be.true();
   });
 
   it('has, for each node file, the built .js, a literal registerType in its .html, and a message catalog', () => {

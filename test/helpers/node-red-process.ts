@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts Node-RED on a free loopback port with a fresh user directory that loads this package. */
-export async function startNodeRed(): Promise<NodeRedProcess> {
+export async function startNodeRed(extraSettings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redback-nr-'));
   const port = await freePort();
   fs.writeFileSync(
@@ -40,6 +40,7 @@ export async function startNodeRed(): Promise<NodeRedProcess> {
       flowFile: 'flows.json',
       logging: { console: { level: 'info', metrics: false, audit: false } },
       editorTheme: { tours: false },
+      ...extraSettings,
     })};\n`,
   );
   const redJs = require.resolve('node-red/red.js');

@@ -1,0 +1,35 @@
+/**
+ * One account per config node, shared by the nodes that use it: made when the first user
+ * arrives, closed (every socket and timer released) when the last one leaves or the config node
+ * closes.
+ */
+import type { RedbackAccount } from './account';
+
+export class AccountHolder {
+  private account: RedbackAccount | null = null;
+  private readonly users = new Set<string>();
+
+  constructor(private readonly create: () => RedbackAccount) {}
+
+  /** The shared account; throws whatever creating it throws (a `config` error for a bad URL). */
+  acquire(userId: string): RedbackAccount {
+    if (!this.account) this.account = this.create();
+    this.users.add(userId);
+    return this.account;
+  }
+
+  release(userId: string): void {
+    this.users.delete(userId);
+    if (this.users.size === 0) this.close();
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  close(): void {
+    this.users.clear();
+    this.account?.close();
+    this.account = null;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What a `redback-config` node owns: one transport, the token, the API client, the portal client
+ * (made on first use), and the caches: discovery, and static data and configuration for 30
+ * minutes per inverter. `close()` releases every socket and timer.
+ */
+import { ApiClient } from '../api/api-client';
+import type { DynamicData, InverterConfiguration, StaticView } from '../api/dto';
+import { TokenManager } from '../api/token-manager';
+import { RedbackError } from '../http/errors';
+import { Redactor } from '../http/redactor';
+import { Transport, type TransportOptions } from '../http/transport';
+import { checkUrl } from '../http/url-policy';
+import { PortalClient } from '../portal/portal-client';
+import { TtlCache } from '../util/ttl-cache';
+import { sitesFromNodes, type SiteSummary } from './discovery';
+import type { AccountSettings } from './settings';
+
+export interface AccountCredentials {
+  clientId?: string;
+  clientSecret?: string;
+  email?: string;
+  password?: string;
+}
+
+export interface AccountOptions {
+  settings: AccountSettings;
+  credentials: AccountCredentials;
+  transport?: Omit<TransportOptions, 'redactor'>;
+  /** How long static data, configuration and discovery are kept; default 30 minutes. */
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+const THIRTY_MINUTES = 30 * 60_000;
+
+export class RedbackAccount {
+  readonly api: ApiClient;
+  readonly tokens: TokenManager;
+  readonly transport: Transport;
+  private portalClient: PortalClient | null = null;
+  private readonly discovery: TtlCache<SiteSummary[]>;
+  private readonly statics: TtlCache<StaticView>;
+  private readonly configurations: TtlCache<InverterConfiguration>;
+
+  /** Throws a `config` RedbackError when a URL breaks the policy. */
+  constructor(private readonly options: AccountOptions) {
+    const { settings, credentials } = options;
+    const apiUrl = checkUrl(settings.apiUrl, 'API URL').href.replace(/\/+$/, '');
+    const tokenUrl = checkUrl(settings.tokenUrl, 'Token URL').href;
+    checkUrl(settings.portalUrl, 'Portal URL');
+    const redactor = new Redactor();
+    redactor.add(credentials.clientSecret, credentials.password);
+    this.transport = new Transport({ ...options.transport, redactor });
+    const now = options.now ?? Date.now;
+    this.tokens = new TokenManager({
+      tokenUrl,
+      scope: settings.tokenScope,
+      clientId: credentials.clientId ?? '',
+      clientSecret: credentials.clientSecret ?? '',
+    }, this.transport, now);
+    this.api = new ApiClient(apiUrl, this.tokens, this.transport);
+    const ttl = options.cacheTtlMs ?? THIRTY_MINUTES;
+    this.discovery = new TtlCache(ttl, now);
+    this.statics = new TtlCache(ttl, now);
+    this.configurations = new TtlCache(ttl, now);
+  }
+
+  /** The account's sites and inverters; cached, `force` to look again. */
+  sites(force = false): Promise<SiteSummary[]> {
+    return this.discovery.get('sites', async () => sitesFromNodes(await this.api.sitesWithNodes()), force);
+  }
+
+  /** Static data of one inverter (model, versions, limits, capacities), kept 30 minutes; the last copy while the cloud fails. */
+  staticData(serial: string, force = false): Promise<StaticView> {
+    return staleOnError(this.statics, serial, () => this.api.staticBySerial(serial), force);
+  }
+
+  /** Configuration of one inverter (min SoC), kept 30 minutes; the last copy while the cloud fails. */
+  configuration(serial: string, force = false): Promise<InverterConfiguration> {
+    return staleOnError(this.configurations, serial, () => this.api.configurationBySerial(serial), force);
+  }
+
+  /** The latest dynamic reading of one inverter; concurrent callers share one request. */
+  dynamic(serial: string): Promise<DynamicData> {
+    return this.api.dynamicBySerial(serial);
+  }
+
+  /** The portal client, made on first use; a `config` error when no portal login is set. */
+  portal(): PortalClient {
+    if (this.transport.closed) throw new RedbackError('closed', 'the Redback connection was closed');
+    if (!this.portalClient) {
+      const { settings, credentials } = this.options;
+      this.portalClient = new PortalClient({
+        portalUrl: settings.portalUrl,
+        email: credentials.email ?? '',
+        password: credentials.password ?? '',
+        transport: this.transport,
+      });
+    }
+    return this.portalClient;
+  }
+
+  close(): void {
+    this.portalClient?.close();
+    this.portalClient = null;
+    this.transport.close();
+    this.discovery.clear();
+    this.statics.clear();
+    this.configurations.clear();
+  }
+}
+
+/** Slow-changing data: when a refresh fails, the last copy is better than nothing. */
+async function staleOnError<V>(cache: TtlCache<V>, key: string, load: () => Promise<V>, force: boolean): Promise<V> {
+  try {
+    return await cache.get(key, load, force);
+  } catch (err) {
+    const stale = cache.peek(key);
+    if (stale === undefined) throw err;
+    return stale;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The public API client: every call carries the bearer token, a 401 is retried once with a fresh
+ * token, identical concurrent reads share one request, and answers are checked for the shape the
+ * reference documents before anyone uses them.
+ */
+import { RedbackError } from '../http/errors';
+import type { HttpRequest, HttpResponse, Transport } from '../http/transport';
+import { SingleFlight } from '../util/single-flight';
+import type {
+  CreateEnvelopeRequest, CreateScheduleRequest, DynamicData, EnergyNode, EnvelopeDto, InverterConfiguration,
+  Paged, SchedulesBySerial, StaticView,
+} from './dto';
+import type { TokenManager } from './token-manager';
+
+/** The Multiple endpoints take at most this many ids per request. */
+export const MULTIPLE_LIMIT = 100;
+const PAGE_SIZE = 1000;
+
+export class ApiClient {
+  private readonly reads = new SingleFlight<unknown>();
+  /** Data requests sent so far, by the request line without host (for tests and benchmarks). */
+  requestCount = 0;
+
+  constructor(
+    private readonly apiUrl: string,
+    private readonly tokens: TokenManager,
+    private readonly transport: Transport,
+  ) {}
+
+  /** Every site of the account with its node tree, all pages. */
+  async sitesWithNodes(): Promise<EnergyNode[]> {
+    const sites: EnergyNode[] = [];
+    for (let page = 0; ; page++) {
+      const body = await this.read<Paged<EnergyNode>>(`/Api/v2/EnergyData/With/Nodes?page=${page}&pageSize=${PAGE_SIZE}`, isPaged);
+      sites.push(...body.Data);
+      const total = body.TotalCount ?? sites.length;
+      if (body.Data.length === 0 || sites.length >= total) return sites;
+    }
+  }
+
+  async staticBySerial(serial: string): Promise<StaticView> {
+    const body = await this.read<{ Data: StaticView }>(`/Api/v2/EnergyData/Static/BySerialNumber/${enc(serial)}`, hasObjectData);
+    if (!isObject(body.Data.StaticData)) throw this.shapeError('GET', `/Api/v2/EnergyData/Static/BySerialNumber/${serial}`, 'no Data.StaticData');
+    return body.Data;
+  }
+
+  async dynamicBySerial(serial: string): Promise<DynamicData> {
+    return (await this.read<{ Data: DynamicData }>(`/Api/v2.21/EnergyData/Dynamic/BySerialNumber/${enc(serial)}`, hasObjectData)).Data;
+  }
+
+  /** Dynamic data for many inverters, through `Multiple/BySerialNumber/Dynamic` in batches of 100. */
+  async dynamicMultiple(serials: string[]): Promise<DynamicData[]> {
+    const batches: string[][] = [];
+    for (let i = 0; i < serials.length; i += MULTIPLE_LIMIT) batches.push(serials.slice(i, i + MULTIPLE_LIMIT));
+    const results = await Promise.all(batches.map((batch) =>
+      this.shared(`POST multiple ${batch.join(',')}`, () =>
+        this.call<{ Data: DynamicData[] }>('POST', '/Api/v2.21/EnergyData/Multiple/BySerialNumber/Dynamic', batch, isArrayData, true))));
+    return results.flatMap((r) => r.Data);
+  }
+
+  async configurationBySerial(serial: string): Promise<InverterConfiguration> {
+    return (await this.read<{ Data: InverterConfiguration }>(
+      `/Api/v2/Configuration/Configuration/BySerialNumber/${enc(serial)}`, hasObjectData)).Data;
+  }
+
+  async schedulesBySerial(serial: string): Promise<SchedulesBySerial> {
+    return (await this.read<{ Data: SchedulesBySerial }>(`/Api/v2/Schedule/By/SerialNumber/${enc(serial)}`, hasObjectData)).Data;
+  }
+
+  /** Creates a schedule; resolves with its ScheduleId. */
+  async createSchedule(request: CreateScheduleRequest): Promise<string> {
+    const path = '/Api/v2/Schedule/Create/By/SerialNumber';
+    const body = await this.call<{ Data: { ScheduleId?: unknown } }>('POST', path, request, hasObjectData, false);
+    const id = body.Data.ScheduleId;
+    if (typeof id !== 'string' || id === '') throw this.shapeError('POST', path, 'no Data.ScheduleId');
+    return id;
+  }
+
+  async deleteSchedule(serial: string, scheduleId: string): Promise<void> {
+    await this.call('DELETE', `/Api/v2/Schedule/By/SerialNumber/${enc(serial)}/${enc(scheduleId)}`, undefined, isObject, true);
+  }
+
+  async envelopesBySite(siteId: string): Promise<EnvelopeDto[]> {
+    return (await this.read<{ Data: EnvelopeDto[] }>(`/Api/v2/OperatingEnvelope/By/Site/${enc(siteId)}`, isArrayData)).Data;
+  }
+
+  /** Creates an operating envelope; the cloud reports some failures in `ErrorMessage` with HTTP 200. */
+  async createEnvelope(request: CreateEnvelopeRequest): Promise<void> {
+    const path = '/Api/v2/OperatingEnvelope/Create/By/Site';
+    const body = await this.call<{ Data: { ErrorMessage?: unknown } }>('POST', path, request, hasObjectData, false);
+    const error = body.Data.ErrorMessage;
+    if (typeof error === 'string' && error.trim() !== '') {
+      throw new RedbackError('rejected', this.transport.describe({ method: 'POST', url: this.apiUrl + path }, `the cloud refused the envelope: ${error}`));
+    }
+  }
+
+  /** Deletes the envelopes with this EventId (never `OperatingEnvelope/All`, which reaches every site). */
+  async deleteEnvelope(eventId: string): Promise<void> {
+    await this.call('DELETE', `/Api/v2/OperatingEnvelope/By/EventId/${enc(eventId)}`, undefined, isObject, true);
+  }
+
+  /** A GET that concurrent callers with the same path share. */
+  private read<T>(path: string, check: (body: unknown) => boolean): Promise<T> {
+    return this.shared(`GET ${path}`, () => this.call<T>('GET', path, undefined, check, true));
+  }
+
+  private shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.reads.run(key, load) as Promise<T>;
+  }
+
+  private async call<T>(method: HttpRequest['method'], path: string, body: unknown, check: (body: unknown) => boolean, idempotent: boolean): Promise<T> {
+    const req: HttpRequest = {
+      method,
+      url: this.apiUrl + path,
+      headers: { Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      idempotent,
+    };
+    if (body !== undefined) req.headers!['Content-Type'] = 'application/json';
+    let res = await this.send(req);
+    if (res.status === 401) {
+      // The token may have been revoked or expired early: one retry with a fresh one.
+      res = await this.send(req);
+      if (res.status === 401) {
+        const error = this.transport.statusError('credentials', req, res);
+        throw new RedbackError('credentials', `${error.message}: the API refused a fresh token`, { status: 401 });
+      }
+    }
+    if (res.status === 403) throw this.transport.statusError('credentials', req, res);
+    if (res.status < 200 || res.status >= 300) throw this.transport.statusError('rejected', req, res);
+    const parsed = parseJson(res);
+    if (parsed === undefined) {
+      const what = /^\s*</.test(res.body) ? 'an HTML page instead of JSON' : 'malformed JSON';
+      throw new RedbackError('response', this.transport.describe(req, `the cloud answered with ${what}`), { status: res.status });
+    }
+    if (!check(parsed)) throw this.shapeError(method, path, 'the answer does not have the documented shape');
+    return parsed as T;
+  }
+
+  private async send(req: HttpRequest): Promise<HttpResponse> {
+    const authorization = await this.tokens.authorization();
+    this.requestCount++;
+    const res = await this.transport.request({ ...req, headers: { ...req.headers, Authorization: authorization } });
+    if (res.status === 401) this.tokens.invalidate(authorization);
+    return res;
+  }
+
+  private shapeError(method: HttpRequest['method'], path: string, detail: string): RedbackError {
+    return new RedbackError('response', this.transport.describe({ method, url: this.apiUrl + path }, detail));
+  }
+}
+
+function parseJson(res: HttpResponse): unknown {
+  try {
+    return JSON.parse(res.body);
+  } catch {
+    return undefined;
+  }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasObjectData(body: unknown): boolean {
+  return isObject(body) && isObject(body.Data);
+}
+
+function isArrayData(body: unknown): boolean {
+  return isObject(body) && Array.isArray(body.Data);
+}
+
+function isPaged(body: unknown): boolean {
+  return isArrayData(body);
+}
