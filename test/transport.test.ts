@@ -2,8 +2,10 @@ import should from 'should';
 import { spawn } from 'child_process';
 import { getEventListeners } from 'events';
 import http from 'http';
+import https from 'https';
 import type { AddressInfo } from 'net';
 import path from 'path';
+import sinon from 'sinon';
 import { Redactor } from '../src/http/redactor';
 import { Transport, type HttpRequest, type HttpResponse, type TransportOptions } from '../src/http/transport';
 import { DEFAULT_CREDENTIALS, RedbackSimulator } from '../src/sim';
@@ -567,6 +569,16 @@ describe('http transport', () => {
       transport.close();
       await delay(50);
       should(await s.connections()).equal(0);
+    });
+
+    it('destroys the https agent too (no TLS server on loopback: checked on the agent itself)', () => {
+      makeTransport();
+      const agents = transport as unknown as { httpAgent: http.Agent; httpsAgent: https.Agent };
+      const spies = [sinon.spy(agents.httpAgent, 'destroy'), sinon.spy(agents.httpsAgent, 'destroy')];
+      transport.close();
+      transport.close();
+      should(spies.map((spy) => spy.callCount)).eql([1, 1]);
+      spies.forEach((spy) => spy.restore());
     });
 
     it('leaves nothing behind that keeps the process alive (a separate process exits at once)', async () => {

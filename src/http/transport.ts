@@ -13,6 +13,10 @@ import { cloudText } from './cloud-text';
 import { RedbackError } from './errors';
 import type { Redactor } from './redactor';
 
+const IDLE_SOCKET_MS = 4000;
+/** No Redback answer comes near this; a proxy gone wrong must not fill memory. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
@@ -50,8 +54,10 @@ export interface TransportOptions {
 export class Transport {
   readonly redactor: Redactor;
   private readonly axios: AxiosInstance;
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  // Idle sockets are dropped after a few seconds, before a server is likely to close them under
+  // us (a POST on a socket the server just closed fails and must not be repeated).
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16, timeout: IDLE_SOCKET_MS });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, timeout: IDLE_SOCKET_MS });
   private readonly abort = new AbortController();
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
@@ -75,6 +81,8 @@ export class Transport {
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       maxRedirects: 0,
+      maxContentLength: MAX_BODY_BYTES,
+      maxBodyLength: MAX_BODY_BYTES,
       validateStatus: () => true,
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
