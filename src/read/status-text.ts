@@ -1,0 +1,53 @@
+/** The read node's status: the last reading, or what went wrong. */
+import { isRedbackError } from '../http/errors';
+import type { PollResult } from './read-service';
+
+export interface StatusView {
+  fill: 'green' | 'yellow' | 'red';
+  shape: 'dot' | 'ring';
+  text: string;
+}
+
+const MAX_TEXT = 60;
+
+/** `PV 4.2 kW · SoC 78% · 12:03` (PV summed over the sites, SoC of the first site with one). */
+export function readingStatus(result: PollResult, atMs: number): StatusView {
+  const pvW = result.sites.reduce<number | null>((sum, s) => (s.pvPowerW === null ? sum : (sum ?? 0) + s.pvPowerW), null);
+  const soc = result.sites.find((s) => s.batterySocPct !== null)?.batterySocPct ?? null;
+  const parts = [`PV ${pvW === null ? '–' : (pvW / 1000).toFixed(1)} kW`];
+  if (soc !== null) parts.push(`SoC ${Math.round(soc)}%`);
+  parts.push(clock(atMs));
+  return { fill: 'green', shape: 'dot', text: parts.join(' · ') };
+}
+
+/** Yellow while the cause may clear by itself; red for what needs a person (credentials, settings). */
+export function errorStatus(err: unknown): StatusView {
+  const transient = isRedbackError(err) ? err.transient : false;
+  const reason = isRedbackError(err) ? shortReason(err.kind, err.status) : 'error';
+  return transient
+    ? { fill: 'yellow', shape: 'ring', text: cut(`retrying: ${reason}`) }
+    : { fill: 'red', shape: 'ring', text: cut(reason) };
+}
+
+function shortReason(kind: string, status: number | undefined): string {
+  switch (kind) {
+    case 'credentials': return 'credentials refused';
+    case 'config': return 'check settings';
+    case 'timeout': return 'timeout';
+    case 'network': return 'cloud unreachable';
+    case 'rate-limited': return 'rate limited (429)';
+    case 'response': return 'bad answer from cloud';
+    case 'transient': return `cloud error${status ? ` ${status}` : ''}`;
+    case 'rejected': return `refused${status ? ` (${status})` : ''}`;
+    default: return kind;
+  }
+}
+
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
