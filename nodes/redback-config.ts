@@ -1,7 +1,7 @@
 /** `redback-config`: one Redback account (public API client and, optionally, a portal login). */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { RedbackAccount, type AccountCredentials } from '../src/account/account';
-import { AccountHolder } from '../src/account/account-holder';
+import { AccountHolder, type AccountProvider } from '../src/account/account-holder';
 import { accountSettings, type AccountSettings } from '../src/account/settings';
 import { listSites, listSitesFor, type SiteListingRequest } from '../src/account/site-listing';
 import { checkUrl } from '../src/http/url-policy';
@@ -13,11 +13,8 @@ interface RedbackConfigDef extends NodeDef {
   tokenScope: string;
 }
 
-interface RedbackConfigNode extends Node<AccountCredentials> {
+interface RedbackConfigNode extends Node<AccountCredentials>, AccountProvider {
   settings: AccountSettings;
-  /** The shared account for a node that uses this config; throws a `config` error for bad settings. */
-  acquire(user: { id: string }): RedbackAccount;
-  release(user: { id: string }): void;
 }
 
 export = function register(RED: NodeAPI): void {

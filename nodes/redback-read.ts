@@ -1,6 +1,7 @@
 /** `redback-read`: site, inverter and battery messages on a tick. */
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { RedbackAccount } from '../src/account/account';
+import type { AccountProvider } from '../src/account/account-holder';
 import { isRedbackError } from '../src/http/errors';
 import { isEnergyPeriodState, type EnergyPeriodState } from '../src/model/energy-periods';
 import { Poller } from '../src/read/poller';
@@ -14,10 +15,7 @@ interface RedbackReadDef extends NodeDef {
   interval: string | number;
 }
 
-interface AccountNode extends Node {
-  acquire(user: { id: string }): RedbackAccount;
-  release(user: { id: string }): void;
-}
+type AccountNode = Node & AccountProvider;
 
 const DEFAULT_INTERVAL_S = 60;
 const MIN_INTERVAL_S = 10;

@@ -17,7 +17,7 @@ describe('the package in a real Node-RED', function () {
     should(res.status).equal(200);
     const ours = (res.body as { module: string; name: string; enabled: boolean; err?: string; types: string[] }[])
       .filter((set) => set.module === MODULE);
-    should(ours.map((s) => s.name).sort()).eql(['redback-config', 'redback-read']);
+    should(ours.map((s) => s.name).sort()).eql(['redback-config', 'redback-control', 'redback-read']);
     for (const set of ours) {
       should(set.enabled).be.true();
       should(set.err).be.undefined();

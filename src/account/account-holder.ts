@@ -5,6 +5,13 @@
  */
 import type { RedbackAccount } from './account';
 
+/** What a `redback-config` node offers the nodes that use it. */
+export interface AccountProvider {
+  /** The shared account; throws a `config` error for bad settings. */
+  acquire(user: { id: string }): RedbackAccount;
+  release(user: { id: string }): void;
+}
+
 export class AccountHolder {
   private account: RedbackAccount | null = null;
   private readonly users = new Set<string>();

@@ -1,0 +1,186 @@
+/**
+ * Everything a `redback-control` node does, without Node-RED: reads an input (a command, or
+ * Amber prices when the price policy is on), validates it, runs it one at a time per inverter
+ * (a burst collapses to the last), keeps the portal revert deadline across restarts, and checks
+ * afterwards that the inverter reports the mode it was asked for.
+ */
+import type { RedbackAccount } from '../account/account';
+import { num } from '../model/units';
+import { closedError } from '../http/backoff';
+import {
+  commandFor, decide, readAmberPrices, readHomeAssistantPrices, sameDecision, type Decision, type PriceSettings,
+} from './amber-policy';
+import { CommandError, parseCommand, type ControlCommand } from './command';
+import type { StateStore } from './control-state';
+import { isPlainObject } from './describe';
+import { ControlExecutor, type ControlOutcome, type ExecutorSettings } from './executor';
+import { LatestWinsQueue, SUPERSEDED } from './latest-wins-queue';
+import { readBack, type ReadBackResult, type ReportedMode } from './read-back';
+
+export interface RunnerSettings extends ExecutorSettings {
+  durationMinutes: number;
+  /** null = the price policy is off and price input is refused. */
+  prices: (PriceSettings & { haIntervalMinutes: number }) | null;
+  /** Read-back: reads after a command and their spacing; default 3 × 60 s. */
+  readBackChecks?: number;
+  readBackIntervalMs?: number;
+}
+
+export type RunResult =
+  | { kind: 'done'; outcome: ControlOutcome; decision?: Decision; readBack: Promise<ReadBackResult> | null }
+  | { kind: 'unchanged'; decision: Decision }
+  | { kind: 'superseded' };
+
+export interface RunnerEvents {
+  /** The portal revert to Auto happened (or failed and will be retried). */
+  reverted(err?: unknown): void;
+}
+
+const REVERT_RETRY_MS = 60_000;
+
+export class ControlRunner {
+  private readonly executor: ControlExecutor;
+  private readonly queue = new LatestWinsQueue<RunResult>();
+  private readonly abort = new AbortController();
+  private revertTimer: NodeJS.Timeout | null = null;
+  /** The end of the chain of executor jobs (see exclusive()). */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly account: RedbackAccount,
+    private readonly settings: RunnerSettings,
+    private readonly store: StateStore,
+    private readonly events: RunnerEvents,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.executor = new ControlExecutor(account, settings, store);
+  }
+
+  /** Arms the portal revert a previous run (or a previous Node-RED) left behind. */
+  start(): void {
+    this.armRevert();
+  }
+
+  /** Handles one input payload. Rejects with CommandError/PriceError/RedbackError; nothing is sent on invalid input. */
+  async handle(payload: unknown): Promise<RunResult> {
+    if (this.abort.signal.aborted) throw closedError();
+    if (this.isPriceInput(payload)) return this.handlePrices(payload);
+    const cmd = parseCommand(payload, { durationMinutes: this.settings.durationMinutes }, this.now());
+    return this.enqueue(cmd);
+  }
+
+  /**
+   * When the node is deleted or disabled during a portal command nothing would revert it later:
+   * set Auto now. Resolves false when there was nothing to revert.
+   */
+  async revertNow(): Promise<boolean> {
+    const revert = this.store.load().portalRevert;
+    if (!revert) return false;
+    return this.exclusive(() => this.executor.revertPortal(revert));
+  }
+
+  close(): void {
+    this.abort.abort();
+    this.queue.clear();
+    if (this.revertTimer) clearTimeout(this.revertTimer);
+    this.revertTimer = null;
+  }
+
+  private isPriceInput(payload: unknown): boolean {
+    if (Array.isArray(payload)) return true;
+    return this.settings.prices?.source === 'homeassistant' && isPlainObject(payload) && 'general' in payload;
+  }
+
+  private async handlePrices(payload: unknown): Promise<RunResult> {
+    const prices = this.settings.prices;
+    if (!prices) throw new CommandError('payload', 'price data arrived but the price policy is off in this node');
+    const now = this.now();
+    const input = prices.source === 'homeassistant'
+      ? readHomeAssistantPrices(payload, now, prices.haIntervalMinutes)
+      : readAmberPrices(payload, now);
+    const previous = this.store.load().decision;
+    const soc = prices.dischargeAboveCents === null ? null : await this.socPct();
+    const decision = decide(input, prices, soc, previous, this.now());
+    if (sameDecision(decision, previous)) return { kind: 'unchanged', decision };
+    const cmd = commandFor(decision, { serial: null, nowMs: this.now() });
+    const result = await this.enqueue(cmd);
+    if (result.kind === 'done') {
+      if (!this.settings.dryRun) {
+        const state = this.store.load();
+        state.decision = decision;
+        this.store.save(state);
+      }
+      return { ...result, decision };
+    }
+    return result;
+  }
+
+  private async enqueue(cmd: ControlCommand): Promise<RunResult> {
+    const key = (cmd.serial ?? this.settings.serial).toUpperCase() || '*';
+    const result = await this.queue.run(key, async (): Promise<RunResult> => {
+      const outcome = await this.exclusive(() => this.executor.run(cmd));
+      if (outcome.method === 'portal') this.armRevert();
+      return { kind: 'done', outcome, readBack: this.startReadBack(outcome, cmd) };
+    });
+    return result === SUPERSEDED ? { kind: 'superseded' } : result;
+  }
+
+  private startReadBack(outcome: ControlOutcome, cmd: ControlCommand): Promise<ReadBackResult> | null {
+    if (outcome.dryRun || outcome.mode === null) return null;
+    const expected: ReportedMode = { mode: outcome.mode, powerW: outcome.powerW };
+    return readBack(() => this.reportedMode(outcome.serial), expected, {
+      checks: this.settings.readBackChecks,
+      intervalMs: this.settings.readBackIntervalMs,
+      delayMs: Math.max(0, cmd.startAtMs - this.now()),
+      signal: this.abort.signal,
+    });
+  }
+
+  private async reportedMode(serial: string): Promise<ReportedMode> {
+    const data = await this.account.dynamic(serial);
+    const entry = (data.Inverters ?? []).find((i) => i?.SerialNumber?.toUpperCase() === serial) ?? null;
+    return { mode: entry?.PowerMode?.InverterMode ?? null, powerW: num(entry?.PowerMode?.PowerW) };
+  }
+
+  /** SoC of the node's inverter for the discharge rule; null when unknown (the rule then does not discharge). */
+  private async socPct(): Promise<number | null> {
+    const serial = this.settings.serial.trim().toUpperCase()
+      || (await this.account.sites()).flatMap((s) => s.inverters).map((i) => i.serial)[0];
+    if (!serial) return null;
+    const soc = num((await this.account.dynamic(serial)).BatterySoCInstantaneous0to1);
+    return soc === null ? null : Math.round(soc * 1000) / 10;
+  }
+
+  /**
+   * Runs executor jobs one at a time for the whole node. Commands for different inverters (each
+   * with its own queue) and the portal revert all read and write the node's one state, and a
+   * revert must neither overtake a command nor wipe the deadline a command has just stored.
+   */
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(job);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Sets a timer for the stored portal revert deadline; when it passes, sets Auto (retrying until it works). */
+  private armRevert(): void {
+    if (this.revertTimer) clearTimeout(this.revertTimer);
+    this.revertTimer = null;
+    const revert = this.store.load().portalRevert;
+    if (!revert || this.abort.signal.aborted) return;
+    this.revertTimer = setTimeout(() => {
+      this.revertTimer = null;
+      this.exclusive(() => this.executor.revertPortal(revert)).then(
+        (reverted) => {
+          if (reverted) this.events.reverted();
+        },
+        (err: unknown) => {
+          if (this.abort.signal.aborted) return;
+          this.events.reverted(err);
+          // Again in a minute, unless a newer command has set its own revert meanwhile.
+          if (!this.revertTimer) this.revertTimer = setTimeout(() => this.armRevert(), REVERT_RETRY_MS);
+        },
+      );
+    }, Math.max(0, revert.atMs - this.now()));
+  }
+}
