@@ -306,6 +306,25 @@ describe('simulator: schedules', () => {
     should((await api(sim, token, 'GET', `/Api/v2/Schedule/By/SerialNumber/${serial}?includeStale=true`)).body.Data.Schedules).have.length(1);
   });
 
+  it('with wallClockControls, reads command times as wall-clock times and scales durations by the clock speed', async () => {
+    let wall = Date.parse('2026-06-01T00:00:00Z');
+    const fast = await startSim({ clock: { start: '2026-01-15T02:00:00Z', speed: 60 }, wallNow: () => wall, wallClockControls: true });
+    try {
+      const fastToken = await getToken(fast);
+      wall += 1000; // one wall second = one simulated minute
+      const res = await api(fast, fastToken, 'POST', '/Api/v2/Schedule/Create/By/SerialNumber', {
+        SerialNumber: serial, StartTimeUtc: new Date(wall).toISOString(), Duration: '00:30:00',
+        DesiredMode: { InverterMode: 'ChargeBattery', ArgumentInWatts: 3000 },
+      });
+      should(res.status).equal(200);
+      const [schedule] = (await api(fast, fastToken, 'GET', `/Api/v2/Schedule/By/SerialNumber/${serial}`)).body.Data.Schedules;
+      should(schedule.StartTimeUtc).equal('2026-01-15T02:01:00Z'); // the simulated time at that wall time
+      should(schedule.Duration).equal('1.06:00:00'); // 30 wall minutes = 30 simulated hours at 60x
+    } finally {
+      await fast.stop();
+    }
+  });
+
   it('accepts valid .NET TimeSpans, including 1440 minutes as 1.00:00:00', async () => {
     for (const duration of ['1.00:00:00', '0.01:30:00', '01:30:00', '00:01:00']) {
       const res = await create({ SerialNumber: serial, Duration: duration, DesiredMode: { InverterMode: 'Conserve', ArgumentInWatts: 0 } });

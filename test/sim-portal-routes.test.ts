@@ -35,6 +35,7 @@ function makeSim(settings: Partial<SimSettings> = {}): Sim {
       expiresInAsString: false,
       portalSessionMinutes: 30,
       strictRossVersion: true,
+      wallClockControls: false,
       ...settings,
     },
     wallNow: () => wall,

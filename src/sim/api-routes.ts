@@ -1,6 +1,6 @@
 /** The public API surface: the token endpoint and the data, schedule and envelope endpoints. */
 import type { InverterEntry } from './cloud';
-import type { SimContext } from './context';
+import { requestDuration, requestTime, type SimContext } from './context';
 import {
   configurationDto, dynamicDto, dynamicMetadata, envelopeDto, scheduleDto, siteNodeDto, staticDto, type DynamicVersion,
 } from './dto';
@@ -200,8 +200,8 @@ function createSchedule(req: SimRequest, account: AccountDef, ctx: SimContext): 
   if (Object.keys(errors).length > 0 || !entry || durationMs === null || !mode) return badRequest(errors);
   const record = ctx.cloud.createSchedule(entry, {
     userNotes: typeof body.UserNotes === 'string' ? body.UserNotes : null,
-    startMs,
-    durationMs,
+    startMs: body.StartTimeUtc === undefined || body.StartTimeUtc === null ? startMs : requestTime(ctx, startMs),
+    durationMs: requestDuration(ctx, durationMs),
     durationText,
     mode: { mode: mode as InverterMode, powerW: watts as number },
   });
@@ -221,7 +221,7 @@ function createEnvelope(req: SimRequest, account: AccountDef, ctx: SimContext): 
     if (typeof value !== 'string' || !ISO_UTC.test(value) || !Number.isFinite(Date.parse(value))) {
       errors[field] = [`The value '${String(value)}' is not a valid date-time.`];
     } else {
-      times[field] = Date.parse(value);
+      times[field] = requestTime(ctx, Date.parse(value));
     }
   }
   const limits: Record<string, number | null> = {};

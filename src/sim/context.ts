@@ -12,6 +12,23 @@ export interface SimSettings {
   portalSessionMinutes: number;
   /** Reject a portal Set whose RossVersion is not the inverter's SoftwareVersion. */
   strictRossVersion: boolean;
+  /**
+   * Read the times in schedule and envelope requests as wall-clock times and map them onto the
+   * simulated clock (durations scaled by its speed), for clients that keep real time while the
+   * simulator runs faster (the demo). Off by default: the simulator then behaves as the cloud does.
+   */
+  wallClockControls: boolean;
+}
+
+/** A request's time in simulated ms: as sent, or mapped from the wall clock when asked to. */
+export function requestTime(ctx: SimContext, ms: number): number {
+  if (!ctx.settings.wallClockControls || ctx.clock.speed === 0) return ms;
+  return ctx.clock.now() + (ms - ctx.wallNow()) * ctx.clock.speed;
+}
+
+/** A request's duration in simulated ms (scaled with wallClockControls). */
+export function requestDuration(ctx: SimContext, ms: number): number {
+  return ctx.settings.wallClockControls && ctx.clock.speed > 0 ? ms * ctx.clock.speed : ms;
 }
 
 export interface SimContext {

@@ -64,6 +64,7 @@ export class RedbackSimulator {
       expiresInAsString: options.expiresInAsString ?? false,
       portalSessionMinutes: options.portalSessionMinutes ?? 30,
       strictRossVersion: options.strictRossVersion ?? true,
+      wallClockControls: options.wallClockControls ?? false,
     };
     this.tokens = new TokenStore(this.wallNow);
     this.portalSessions = new PortalSessions({

@@ -29,52 +29,71 @@ export async function freePort(): Promise<number> {
 /** Starts Node-RED on a free loopback port with a fresh user directory that loads this package. */
 export async function startNodeRed(extraSettings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redback-nr-'));
+  const nr = await launchNodeRed(userDir, { nodesDir: [PACKAGE_ROOT], credentialSecret: 'e2e-test-secret', ...extraSettings });
+  return {
+    ...nr,
+    async stop() {
+      await nr.stop();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Writes `settings.js` into `userDir` (loopback, a free port, plus `settings`) and starts the
+ * devDependency's Node-RED on it; resolves once the flows have started. `stop()` ends the process
+ * and leaves the directory to its owner.
+ */
+export async function launchNodeRed(
+  userDir: string,
+  settings: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Promise<NodeRedProcess> {
   const port = await freePort();
+  const settingsFile = path.join(userDir, 'settings.js');
   fs.writeFileSync(
-    path.join(userDir, 'settings.js'),
+    settingsFile,
     `module.exports = ${JSON.stringify({
       uiHost: '127.0.0.1',
       uiPort: port,
-      nodesDir: [PACKAGE_ROOT],
-      credentialSecret: 'e2e-test-secret',
       flowFile: 'flows.json',
       logging: { console: { level: 'info', metrics: false, audit: false } },
       editorTheme: { tours: false },
-      ...extraSettings,
-    })};\n`,
+      ...settings,
+    }, null, 2)};\n`,
   );
   const redJs = require.resolve('node-red/red.js');
-  const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', path.join(userDir, 'settings.js')], {
+  const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settingsFile], {
+    cwd: userDir,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
+    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false', ...env },
   });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`node-red exited early:\n${out}`);
+    if (!running()) throw new Error(`node-red exited early:\n${out}`);
     if (/Started flows/.test(out)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`node-red did not start within 30 s:\n${out}`);
+      throw new Error(`node-red did not start within 60 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     userDir,
     output: () => out,
     async stop() {
-      if (child.exitCode === null) {
+      if (running()) {
         child.kill('SIGINT');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
       }
-      fs.rmSync(userDir, { recursive: true, force: true });
     },
   };
 }
