@@ -17,6 +17,9 @@ interface RedbackConfigNode extends Node<AccountCredentials>, AccountProvider {
   settings: AccountSettings;
 }
 
+/** Below Node-RED's 15 s close timeout. */
+const USERS_CLOSE_TIMEOUT_MS = 10_000;
+
 export = function register(RED: NodeAPI): void {
   function RedbackConfig(this: RedbackConfigNode, config: RedbackConfigDef): void {
     RED.nodes.createNode(this, config);
@@ -32,8 +35,7 @@ export = function register(RED: NodeAPI): void {
     this.acquire = (user) => holder.acquire(user.id);
     this.release = (user) => holder.release(user.id);
     this.on('close', (_removed: boolean, done: () => void) => {
-      holder.close();
-      done();
+      void holder.closeWhenReleased(USERS_CLOSE_TIMEOUT_MS).then(() => done());
     });
   }
 

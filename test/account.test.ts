@@ -1,4 +1,5 @@
 import should from 'should';
+import sinon from 'sinon';
 import { RedbackAccount } from '../src/account/account';
 import { AccountHolder } from '../src/account/account-holder';
 import { sitesFromNodes } from '../src/account/discovery';
@@ -136,6 +137,31 @@ describe('AccountHolder', () => {
     holder.close();
     should(closed).equal(2);
     should(holder.userCount).equal(0);
+  });
+
+  it('on closeWhenReleased, waits for its users to finish, or for the timeout', async () => {
+    let closed = 0;
+    const holder = new AccountHolder(() => ({ close: () => closed++ } as unknown as RedbackAccount));
+    holder.acquire('control');
+    let finished = false;
+    const closing = holder.closeWhenReleased(5000).then(() => (finished = true));
+    await new Promise((r) => setImmediate(r));
+    should(finished).be.false();
+    should(closed).equal(0);
+    holder.release('control');
+    await closing;
+    should(closed).equal(1);
+
+    holder.acquire('stuck');
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const timedOut = holder.closeWhenReleased(5000);
+      await clock.tickAsync(5000);
+      await timedOut;
+      should(closed).equal(2);
+    } finally {
+      clock.restore();
+    }
   });
 });
 

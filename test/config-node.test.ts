@@ -1,4 +1,5 @@
 import should from 'should';
+import sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
 import configNode = require('../nodes/redback-config');
 import type { RedbackAccount } from '../src/account/account';
@@ -84,14 +85,33 @@ describe('redback-config node', () => {
     await should(b.sites(true)).be.rejectedWith({ kind: 'closed' });
     const c = node.acquire({ id: 'r3' });
     should(c).not.equal(a);
+    node.release({ id: 'r3' });
   });
 
-  it('closes its account, sockets and timers on close', async () => {
+  it('closes its account, sockets and timers on close, once its users let go', async () => {
     const node = await loadAccount();
     const account = node.acquire({ id: 'r1' });
     await account.sites();
-    await helper.unload();
+    const closing = helper.unload();
+    await new Promise((r) => setTimeout(r, 50));
+    should(account.transport.closed).be.false(); // a user still needs it (e.g. a control node reverting)
+    node.release({ id: 'r1' });
+    await closing;
     should(account.transport.closed).be.true();
+  });
+
+  it('closes its account after 10 s even when a user never lets go', async () => {
+    const node = await loadAccount();
+    const account = node.acquire({ id: 'stuck' });
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const closing = helper.unload();
+      await clock.tickAsync(10_000);
+      await closing;
+      should(account.transport.closed).be.true();
+    } finally {
+      clock.restore();
+    }
   });
 
   describe('admin endpoint', () => {

@@ -15,7 +15,7 @@ import helper from 'node-red-node-test-helper';
 import type { RedbackSimulator } from '../src/sim';
 import type { InverterEntry } from '../src/sim/cloud';
 import {
-  IDS, controlFlowConfig, loadControlFlow, realDelay, recordRequests, sharedAccount, usePersistentContext, waitUntil,
+  IDS, controlFlowConfig, loadControlFlow, realDelay, recordRequests, releaseSharedAccount, sharedAccount, usePersistentContext, waitUntil,
   type ControlFlow, type ControlSettings, type SentRequest,
 } from './helpers/control-flow';
 import { FIXED_START, startSim } from './helpers/sim';
@@ -74,6 +74,7 @@ describe('redback-control node', () => {
     requests = recordRequests();
   });
   afterEach(async () => {
+    releaseSharedAccount();
     await helper.unload();
     requests.restore();
     clock.restore();
@@ -503,16 +504,18 @@ describe('redback-control node', () => {
       should(flow.state()!.portalRevert).be.null();
     });
 
-    it('sets Auto at once when the node is deleted during a portal command (nothing would revert it later)', async () => {
-      const flow = await load({ serial: ST, method: 'portal' });
-      await command(flow, { command: 'discharge', powerW: 2000, durationMinutes: 60 });
-      should(writesTo(PORTAL_SET)).have.length(1);
-      const remaining = controlFlowConfig(sim, { serial: ST, method: 'portal' }).flow.filter((n) => (n as { id: string }).id !== IDS.control);
-      await (helper as unknown as { setFlows(flows: object[], type: string): Promise<void> }).setFlows(remaining, 'nodes');
-      await settle();
-      should(writesTo(PORTAL_SET)).have.length(2);
-      should(withoutToken(writesTo(PORTAL_SET)[1].body)).eql(setForm(ST, 'Auto', 0, '2.16.32211.1'));
-    });
+    for (const deployment of ['nodes', 'full']) {
+      it(`sets Auto at once when the node is deleted during a portal command (a "${deployment}" deploy)`, async () => {
+        const flow = await load({ serial: ST, method: 'portal' });
+        await command(flow, { command: 'discharge', powerW: 2000, durationMinutes: 60 });
+        should(writesTo(PORTAL_SET)).have.length(1);
+        const remaining = controlFlowConfig(sim, { serial: ST, method: 'portal' }).flow.filter((n) => (n as { id: string }).id !== IDS.control);
+        await (helper as unknown as { setFlows(flows: object[], type: string): Promise<void> }).setFlows(remaining, deployment);
+        await settle();
+        should(writesTo(PORTAL_SET)).have.length(2);
+        should(withoutToken(writesTo(PORTAL_SET)[1].body)).eql(setForm(ST, 'Auto', 0, '2.16.32211.1'));
+      });
+    }
 
     it('a portal command without the portal login fails before anything is sent', async () => {
       const flow = await loadControlFlow(sim, { serial: ST, method: 'portal' }, { credentials: { clientId: 'sim-client-id', clientSecret: 'sim-client-secret' } });

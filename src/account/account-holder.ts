@@ -15,6 +15,7 @@ export interface AccountProvider {
 export class AccountHolder {
   private account: RedbackAccount | null = null;
   private readonly users = new Set<string>();
+  private onReleased: (() => void) | null = null;
 
   constructor(private readonly create: () => RedbackAccount) {}
 
@@ -27,7 +28,34 @@ export class AccountHolder {
 
   release(userId: string): void {
     this.users.delete(userId);
-    if (this.users.size === 0) this.close();
+    if (this.users.size === 0) {
+      this.close();
+      this.onReleased?.();
+    }
+  }
+
+  /**
+   * Closes once every user has released the account, or after `timeoutMs`. Node-RED stops a
+   * config node together with its users; a user may still need the account to finish (the
+   * control node sets Auto when it is deleted during a portal command).
+   */
+  closeWhenReleased(timeoutMs: number): Promise<void> {
+    if (this.users.size === 0) {
+      this.close();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.onReleased = null;
+        this.close();
+        resolve();
+      }, timeoutMs);
+      this.onReleased = () => {
+        clearTimeout(timer);
+        this.onReleased = null;
+        resolve();
+      };
+    });
   }
 
   get userCount(): number {

@@ -163,8 +163,16 @@ interface HelperInternals {
 /** The shared account the config node hands out (the one the control node uses). */
 export function sharedAccount(): RedbackAccount {
   const config = helper.getNode(IDS.account) as unknown as { acquire(user: { id: string }): RedbackAccount };
-  return config.acquire({ id: 'test-observer' });
+  return config.acquire({ id: OBSERVER });
 }
+
+/** Lets go of the account sharedAccount() took, as a node would on close (the config node waits for its users). */
+export function releaseSharedAccount(): void {
+  const config = helper.getNode(IDS.account) as unknown as { release(user: { id: string }): void } | null;
+  config?.release({ id: OBSERVER });
+}
+
+const OBSERVER = 'test-observer';
 
 // ---- every request the package sends ----------------------------------------------------------
 
