@@ -2,6 +2,7 @@ import should from 'should';
 import { spawn } from 'child_process';
 import path from 'path';
 import { RedbackSimulator } from '../src/sim';
+import { parseArgs } from '../src/sim/cli';
 import { api, getToken, request, startSim } from './helpers/sim';
 
 describe('simulator: fault injection', () => {
@@ -142,6 +143,14 @@ describe('simulator: the redback-sim command', () => {
       child.kill('SIGINT');
       await exited;
     }
+  });
+
+  it('reads its options', () => {
+    should(parseArgs(['--port', '0', '--speed', '60', '--wall-clock-controls', '--start', '2026-01-15T00:00:00Z'])).eql({
+      port: 0, wallClockControls: true, clock: { speed: 60, start: '2026-01-15T00:00:00Z' },
+    });
+    should(parseArgs([])).eql({ port: 8124, clock: {} });
+    should(() => parseArgs(['--speed', '-1'])).throw(/--speed needs a non-negative number/);
   });
 
   it('rejects unknown options with a usage message', async () => {

@@ -15,6 +15,8 @@ Options:
   --token-lifetime <s>   expires_in of issued tokens in seconds (default 3600)
   --session-minutes <m>  portal session lifetime in minutes (default 30)
   --fleet <n>            also serve a second account with n inverters
+  --wall-clock-controls  read schedule and envelope times as wall-clock times (for clients that
+                         keep real time while --speed runs the simulator faster)
   --help                 show this text
 `;
 
@@ -25,6 +27,10 @@ export function parseArgs(argv: string[]): SimulatorOptions & { fleet?: number; 
     const flag = argv[i];
     if (flag === '--help' || flag === '-h') {
       options.help = true;
+      continue;
+    }
+    if (flag === '--wall-clock-controls') {
+      options.wallClockControls = true;
       continue;
     }
     const value = argv[++i];
