@@ -3,6 +3,7 @@
  * token, identical concurrent reads share one request, and answers are checked for the shape the
  * reference documents before anyone uses them.
  */
+import { isPlainObject } from '../util/objects';
 import { RedbackError } from '../http/errors';
 import type { HttpRequest, HttpResponse, Transport } from '../http/transport';
 import { SingleFlight } from '../util/single-flight';
@@ -40,7 +41,7 @@ export class ApiClient {
 
   async staticBySerial(serial: string): Promise<StaticView> {
     const body = await this.read<{ Data: StaticView }>(`/Api/v2/EnergyData/Static/BySerialNumber/${enc(serial)}`, hasObjectData);
-    if (!isObject(body.Data.StaticData)) throw this.shapeError('GET', `/Api/v2/EnergyData/Static/BySerialNumber/${serial}`, 'no Data.StaticData');
+    if (!isPlainObject(body.Data.StaticData)) throw this.shapeError('GET', `/Api/v2/EnergyData/Static/BySerialNumber/${serial}`, 'no Data.StaticData');
     return body.Data;
   }
 
@@ -77,7 +78,7 @@ export class ApiClient {
   }
 
   async deleteSchedule(serial: string, scheduleId: string): Promise<void> {
-    await this.call('DELETE', `/Api/v2/Schedule/By/SerialNumber/${enc(serial)}/${enc(scheduleId)}`, undefined, isObject, true);
+    await this.call('DELETE', `/Api/v2/Schedule/By/SerialNumber/${enc(serial)}/${enc(scheduleId)}`, undefined, isPlainObject, true);
   }
 
   async envelopesBySite(siteId: string): Promise<EnvelopeDto[]> {
@@ -96,7 +97,7 @@ export class ApiClient {
 
   /** Deletes the envelopes with this EventId (never `OperatingEnvelope/All`, which reaches every site). */
   async deleteEnvelope(eventId: string): Promise<void> {
-    await this.call('DELETE', `/Api/v2/OperatingEnvelope/By/EventId/${enc(eventId)}`, undefined, isObject, true);
+    await this.call('DELETE', `/Api/v2/OperatingEnvelope/By/EventId/${enc(eventId)}`, undefined, isPlainObject, true);
   }
 
   /** A GET that concurrent callers with the same path share. */
@@ -162,16 +163,13 @@ function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function hasObjectData(body: unknown): boolean {
-  return isObject(body) && isObject(body.Data);
+  return isPlainObject(body) && isPlainObject(body.Data);
 }
 
 function isArrayData(body: unknown): boolean {
-  return isObject(body) && Array.isArray(body.Data);
+  return isPlainObject(body) && Array.isArray(body.Data);
 }
 
 function isPaged(body: unknown): boolean {

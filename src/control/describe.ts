@@ -1,3 +1,5 @@
+export { isPlainObject } from '../util/objects';
+
 /** A short, safe rendering of a value for an error message: never the whole of a large input. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -7,14 +9,6 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/**
- * True for `{...}` objects. Tested by tag, not by prototype: objects made in a Node-RED Function
- * node come from another realm and have a different `Object.prototype`.
- */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.prototype.toString.call(value) === '[object Object]';
 }
 
 /**

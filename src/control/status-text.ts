@@ -1,14 +1,9 @@
 /** The control node's status: the active command and when it ends, the read-back, or what went wrong. */
+import { shortStatus, statusClock, type NodeStatusView } from '../util/node-status';
 import type { ReadBackResult } from './read-back';
 import type { ControlOutcome } from './executor';
 
-export interface ControlStatus {
-  fill: 'green' | 'yellow' | 'red' | 'blue' | 'grey';
-  shape: 'dot' | 'ring';
-  text: string;
-}
-
-const MAX_TEXT = 60;
+export type ControlStatus = NodeStatusView;
 
 export function outcomeStatus(outcome: ControlOutcome): ControlStatus {
   const what = outcome.command === 'curtail'
@@ -16,26 +11,20 @@ export function outcomeStatus(outcome: ControlOutcome): ControlStatus {
     : outcome.command === 'auto' || outcome.command === 'conserve' || outcome.powerW === null
       ? outcome.command
       : `${outcome.command} ${outcome.powerW} W`;
-  const until = outcome.endAt ? ` until ${clock(Date.parse(outcome.endAt))}` : '';
-  if (outcome.dryRun) return { fill: 'blue', shape: 'ring', text: cut(`dry run: ${what}${until}`) };
-  return { fill: 'green', shape: 'dot', text: cut(`${what}${until}`) };
+  const until = outcome.endAt ? ` until ${statusClock(Date.parse(outcome.endAt))}` : '';
+  if (outcome.dryRun) return { fill: 'blue', shape: 'ring', text: shortStatus(`dry run: ${what}${until}`) };
+  return { fill: 'green', shape: 'dot', text: shortStatus(`${what}${until}`) };
 }
 
 export function readBackStatus(outcome: ControlOutcome, result: ReadBackResult): ControlStatus {
-  if (result.applied) return { ...outcomeStatus(outcome), text: cut(`${outcomeStatus(outcome).text} ✓`) };
+  if (result.applied) {
+    const active = outcomeStatus(outcome);
+    return { ...active, text: shortStatus(`${active.text} ✓`) };
+  }
   const reported = result.reported?.mode ?? 'nothing';
-  return { fill: 'yellow', shape: 'ring', text: cut(`not applied: inverter reports ${reported}`) };
+  return { fill: 'yellow', shape: 'ring', text: shortStatus(`not applied: inverter reports ${reported}`) };
 }
 
 export function failureStatus(message: string): ControlStatus {
-  return { fill: 'red', shape: 'ring', text: cut(message) };
-}
-
-function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-function cut(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+  return { fill: 'red', shape: 'ring', text: shortStatus(message) };
 }

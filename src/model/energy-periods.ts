@@ -7,6 +7,7 @@
  * The state is plain JSON, so a node can keep it in its context and carry on after a restart.
  */
 import { ENERGY_KEYS, type EnergyKey, type EnergyTotals } from './payloads';
+import { isPlainObject } from '../util/objects';
 import { round } from './units';
 
 /** Readings (about an hour at the default interval) within which a dipped counter may come back. */
@@ -132,10 +133,6 @@ export function isEnergyPeriodState(value: unknown): value is EnergyPeriodState 
   const isDips = (d: unknown): boolean => d === undefined || (isPlainObject(d) && Object.values(d).every((dip) =>
     isPlainObject(dip) && Number.isFinite(dip.before) && Number.isFinite(dip.after) && Number.isInteger(dip.readingsLeft)));
   return isNumberMap(value.last) && isPeriod(value.day) && isPeriod(value.month) && isPeriod(value.year) && isDips(value.dips);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isNumberMap(value: unknown): boolean {

@@ -11,6 +11,7 @@
  *   an error message.
  * - cheerio is loaded only when a page is parsed (see portal-pages.ts).
  */
+import { isPlainObject } from '../util/objects';
 import { RedbackError } from '../http/errors';
 import type { HttpRequest, HttpResponse, Transport } from '../http/transport';
 import { cloudText } from '../http/cloud-text';
@@ -258,7 +259,7 @@ export class PortalClient {
     if (!isSuccess(res.status)) throw this.statusError(res.status >= 400 ? 'rejected' : 'response', last, res);
 
     const json = parseJson(res.body);
-    if (isObject(json)) {
+    if (isPlainObject(json)) {
       if (json.success === false || (json.error !== undefined && json.error !== null && json.error !== false)) {
         throw new RedbackError('rejected', this.transport.describe(
           last, `the portal refused the change: ${cloudText(res.body) || 'no reason given'}`,
@@ -274,7 +275,7 @@ export class PortalClient {
   /** Throws SessionEnded for a 401 or a JSON "Login session expired." answer. */
   private checkSessionAnswer(req: HttpRequest, res: HttpResponse): void {
     const json = parseJson(res.body);
-    const error = isObject(json) ? json.error : undefined;
+    const error = isPlainObject(json) ? json.error : undefined;
     if (typeof error === 'string' && isExpiredText(error)) {
       throw new SessionEnded(this.transport.describe(req, `HTTP ${res.status} ${error}`));
     }
@@ -365,6 +366,3 @@ function parseJson(body: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,14 +1,11 @@
 /** The read node's status: the last reading, or what went wrong. */
 import { isRedbackError } from '../http/errors';
+import { shortStatus, statusClock, type NodeStatusView } from '../util/node-status';
 import type { PollResult } from './read-service';
 
-export interface StatusView {
+export interface StatusView extends NodeStatusView {
   fill: 'green' | 'yellow' | 'red';
-  shape: 'dot' | 'ring';
-  text: string;
 }
-
-const MAX_TEXT = 60;
 
 /** `PV 4.2 kW · SoC 78% · 12:03` (PV summed over the sites, SoC of the first site with one). */
 export function readingStatus(result: PollResult, atMs: number): StatusView {
@@ -16,7 +13,7 @@ export function readingStatus(result: PollResult, atMs: number): StatusView {
   const soc = result.sites.find((s) => s.batterySocPct !== null)?.batterySocPct ?? null;
   const parts = [`PV ${pvW === null ? '–' : (pvW / 1000).toFixed(1)} kW`];
   if (soc !== null) parts.push(`SoC ${Math.round(soc)}%`);
-  parts.push(clock(atMs));
+  parts.push(statusClock(atMs));
   return { fill: 'green', shape: 'dot', text: parts.join(' · ') };
 }
 
@@ -25,8 +22,8 @@ export function errorStatus(err: unknown): StatusView {
   const transient = isRedbackError(err) ? err.transient : false;
   const reason = isRedbackError(err) ? shortReason(err.kind, err.status) : 'error';
   return transient
-    ? { fill: 'yellow', shape: 'ring', text: cut(`retrying: ${reason}`) }
-    : { fill: 'red', shape: 'ring', text: cut(reason) };
+    ? { fill: 'yellow', shape: 'ring', text: shortStatus(`retrying: ${reason}`) }
+    : { fill: 'red', shape: 'ring', text: shortStatus(reason) };
 }
 
 function shortReason(kind: string, status: number | undefined): string {
@@ -41,13 +38,4 @@ function shortReason(kind: string, status: number | undefined): string {
     case 'rejected': return `refused${status ? ` (${status})` : ''}`;
     default: return kind;
   }
-}
-
-function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-function cut(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
