@@ -5,6 +5,7 @@ import { AccountHolder, type AccountProvider } from '../src/account/account-hold
 import { accountSettings, type AccountSettings } from '../src/account/settings';
 import { listSites, listSitesFor, type SiteListingRequest } from '../src/account/site-listing';
 import { checkUrl } from '../src/http/url-policy';
+import { testConnection } from '../src/account/connection-test';
 
 interface RedbackConfigDef extends NodeDef {
   apiUrl: string;
@@ -49,6 +50,8 @@ export = function register(RED: NodeAPI): void {
   });
 
   const canRead = RED.auth.needsPermission('redback-config.read');
+  // Posting settings makes Node-RED contact the URLs they name: only for users who may change flows.
+  const canWrite = RED.auth.needsPermission('redback-config.write');
 
   // The sites and inverters of a deployed account, for the read and control dialogs.
   RED.httpAdmin.get('/redback-config/:id/sites', canRead, (req, res) => {
@@ -67,15 +70,25 @@ export = function register(RED: NodeAPI): void {
     }).then((result) => res.status(result.status).json(result.body));
   });
 
-  // The same for settings typed into a config dialog, deployed or not; secrets left empty come
-  // from the stored credentials of the node with that id.
-  RED.httpAdmin.post('/redback-config/sites', canRead, (req, res) => {
-    const body = (req.body ?? {}) as SiteListingRequest & { id?: unknown };
-    const stored = typeof body.id === 'string' ? (RED.nodes.getCredentials(body.id) as AccountCredentials | undefined) : undefined;
+  /** A dialog's settings and credentials, and the stored credentials of the node it edits, if any. */
+  function dialogAccount(body: unknown): [SiteListingRequest, AccountCredentials | undefined] {
+    const fields = (body ?? {}) as Record<string, unknown>;
+    const stored = typeof fields.id === 'string' ? (RED.nodes.getCredentials(fields.id) as AccountCredentials | undefined) : undefined;
     const request: SiteListingRequest = {};
     for (const key of ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope', 'clientId', 'clientSecret', 'email', 'password'] as const) {
-      if (typeof body[key] === 'string') request[key] = body[key];
+      if (typeof fields[key] === 'string') request[key] = fields[key];
     }
-    void listSitesFor(request, stored).then((result) => res.status(result.status).json(result.body));
+    return [request, stored];
+  }
+
+  // The same for settings typed into a config dialog, deployed or not; secrets left empty come
+  // from the stored credentials of the node with that id.
+  RED.httpAdmin.post('/redback-config/sites', canWrite, (req, res) => {
+    void listSitesFor(...dialogAccount(req.body)).then((result) => res.status(result.status).json(result.body));
+  });
+
+  // The config dialog's "Test connection".
+  RED.httpAdmin.post('/redback-config/test', canWrite, (req, res) => {
+    void testConnection(...dialogAccount(req.body)).then((result) => res.status(result.status).json(result.body));
   });
 };

@@ -133,6 +133,30 @@ describe('redback-config node', () => {
       should(stored.body.sites).have.length(4);
     });
 
+    it('tests a connection: token and sites, then the portal login when an e-mail is given', async () => {
+      const apiOnly = await helper.request().post('/redback-config/test')
+        .send({ apiUrl: sim.url, portalUrl: sim.url, clientId: 'sim-client-id', clientSecret: 'sim-client-secret' }).expect(200);
+      should(apiOnly.body).eql({ sites: 4, inverters: 5, portal: 'not-configured' });
+      const withPortal = await helper.request().post('/redback-config/test')
+        .send({ apiUrl: sim.url, portalUrl: sim.url, ...simCredentials() }).expect(200);
+      should(withPortal.body).eql({ sites: 4, inverters: 5, portal: 'ok' });
+    });
+
+    it('names the failing stage of a connection test and never echoes a secret', async () => {
+      const api = await helper.request().post('/redback-config/test')
+        .send({ apiUrl: sim.url, portalUrl: sim.url, clientId: 'sim-client-id', clientSecret: 'Typed-Wrong-Secret' }).expect(400);
+      should(api.body).have.properties({ kind: 'credentials', stage: 'api' });
+      should(api.body.error).match(/HTTP 401 unauthorized_client/);
+      const portal = await helper.request().post('/redback-config/test')
+        .send({ apiUrl: sim.url, portalUrl: sim.url, ...simCredentials({ password: 'Typed-Wrong-Password' }) }).expect(400);
+      should(portal.body).have.properties({ kind: 'credentials', stage: 'portal' });
+      should(portal.body.error).match(/portal/i);
+      const badUrl = await helper.request().post('/redback-config/test')
+        .send({ apiUrl: 'http://example.com', clientId: 'a', clientSecret: 'b' }).expect(400);
+      should(badUrl.body).have.properties({ kind: 'config', stage: 'api' });
+      for (const res of [api, portal, badUrl]) should(res.text).not.match(/Typed-Wrong/);
+    });
+
     it('explains a wrong secret with a 400 that does not echo it', async () => {
       const res = await helper.request().post('/redback-config/sites')
         .send({ apiUrl: sim.url, clientId: 'sim-client-id', clientSecret: 'Editor-Typed-Wrong' }).expect(400);

@@ -10,6 +10,11 @@ import path from 'path';
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nodeFiles: Record<string, string> = pkg['node-red'].nodes;
+const EDITOR_SCRIPT = 'resources/@solar-nodes/node-red-redback/redback-editor.js';
+
+function lookUp(catalog: Record<string, unknown>, key: string): unknown {
+  return key.split('.').reduce<unknown>((at, part) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[part] : undefined), catalog);
+}
 
 function registeredTypes(html: string): { type: string; category: string }[] {
   const found: { type: string; category: string }[] = [];
@@ -49,7 +54,7 @@ describe('package', () => {
   });
 
   it('ships only what a user installs', () => {
-    should(pkg.files).eql(['dist/nodes', 'dist/src', 'examples']);
+    should(pkg.files).eql(['dist/nodes', 'dist/src', 'resources', 'examples']);
   });
 
   it('keeps the node icon next to the built nodes, where the loader finds it', () => {
@@ -65,8 +70,35 @@ describe('package', () => {
       should(types.map((t) => t.type)).containEql(set);
       should(fs.existsSync(path.join(path.dirname(js), 'locales', 'en-US', `${path.basename(js, '.js')}.json`))).be.true();
       should(html).match(new RegExp(`data-template-name="${set}"`));
-      should(html).match(new RegExp(`data-help-name="${set}"`));
+      const help = fs.readFileSync(path.join(path.dirname(js), 'locales', 'en-US', `${path.basename(js, '.js')}.html`), 'utf8');
+      should(help).match(new RegExp(`data-help-name="${set}"`));
+      should(html).containEql(`src="${EDITOR_SCRIPT}"`);
     }
+    should(fs.existsSync(path.join(root, 'resources', path.basename(EDITOR_SCRIPT)))).be.true();
+  });
+
+  it('takes every editor string from locales/en-US', () => {
+    for (const [set, file] of Object.entries(nodeFiles)) {
+      const js = path.join(root, file);
+      const html = fs.readFileSync(js.replace(/\.js$/, '.html'), 'utf8');
+      const catalog = JSON.parse(fs.readFileSync(path.join(path.dirname(js), 'locales', 'en-US', `${set}.json`), 'utf8'));
+      const keys = [
+        ...[...html.matchAll(/data-i18n="(?:\[\w+\])?([^"]+)"/g)].map((m) => m[1]),
+        ...[...html.matchAll(/this\._\('([^']+)'/g)].map((m) => m[1]),
+      ];
+      should(keys.length).be.above(5);
+      for (const key of keys) {
+        // A key built at run time ('….outputs.' + name) names a group of strings.
+        const expected = key.endsWith('.') ? 'object' : 'string';
+        should(typeof lookUp(catalog, key.replace(/\.$/, ''))).equal(expected, `${set}: ${key} is in the catalog`);
+      }
+      const template = /<script type="text\/html" data-template-name[^>]*>([\s\S]*?)<\/script>/.exec(html)![1];
+      const bareText = template.replace(/<option value="(\d+)">\1<\/option>/g, '').replace(/<[^>]+>/g, '').trim();
+      should(bareText).equal('', `${set}'s dialog has text outside the catalog`);
+    }
+    const shared = JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', 'en-US', 'redback-config.json'), 'utf8'));
+    const editorScript = fs.readFileSync(path.join(root, 'resources', path.basename(EDITOR_SCRIPT)), 'utf8');
+    for (const [, key] of editorScript.matchAll(/\bt\('(\w+)'/g)) should(typeof lookUp(shared, `redback-config.editor.${key}`)).equal('string', key);
   });
 
   it('shows every non-config node type in an example flow', () => {

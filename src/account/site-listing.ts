@@ -31,24 +31,33 @@ export async function listSites(load: () => Promise<SiteSummary[]>): Promise<Sit
   try {
     return { status: 200, body: { sites: await load() } };
   } catch (err) {
-    const kind = isRedbackError(err) ? err.kind : 'internal';
-    const message = isRedbackError(err) ? err.message : 'the site list could not be read';
-    // Not 401/403: the editor would take those for its own session ending.
-    return { status: ['config', 'credentials', 'rejected'].includes(kind) ? 400 : 502, body: { error: message, kind } };
+    return editorErrorReply(err, 'the site list could not be read');
+  }
+}
+
+/** A failure as the editor sees it: Redback's own message, or `fallback` for anything unexpected. */
+export function editorErrorReply(err: unknown, fallback: string): { status: 400 | 502; body: { error: string; kind: string } } {
+  const kind = isRedbackError(err) ? err.kind : 'internal';
+  const message = isRedbackError(err) ? err.message : fallback;
+  // Not 401/403: the editor would take those for its own session ending.
+  return { status: ['config', 'credentials', 'rejected'].includes(kind) ? 400 : 502, body: { error: message, kind } };
+}
+
+/** Runs `use` with a throw-away account made from a dialog's values, closed again afterwards. */
+export async function withDialogAccount<T>(
+  request: SiteListingRequest,
+  stored: AccountCredentials | undefined,
+  use: (account: RedbackAccount) => Promise<T>,
+): Promise<T> {
+  const account = new RedbackAccount({ settings: accountSettings(request), credentials: mergeCredentials(request, stored) });
+  try {
+    return await use(account);
+  } finally {
+    account.close();
   }
 }
 
 /** Lists sites with a throw-away account made from a dialog's values. */
 export async function listSitesFor(request: SiteListingRequest, stored?: AccountCredentials): Promise<SiteListingResult> {
-  return listSites(async () => {
-    const account = new RedbackAccount({
-      settings: accountSettings(request),
-      credentials: mergeCredentials(request, stored),
-    });
-    try {
-      return await account.sites();
-    } finally {
-      account.close();
-    }
-  });
+  return listSites(() => withDialogAccount(request, stored, (account) => account.sites()));
 }

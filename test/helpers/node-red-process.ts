@@ -58,7 +58,9 @@ export async function launchNodeRed(
       uiPort: port,
       flowFile: 'flows.json',
       logging: { console: { level: 'info', metrics: false, audit: false } },
-      editorTheme: { tours: false },
+      // No tours, no update-notification prompt, no palette catalogue look-ups: nothing leaves loopback.
+      editorTheme: { tours: false, palette: { catalogues: [] } },
+      telemetry: { enabled: false },
       ...settings,
     }, null, 2)};\n`,
   );
