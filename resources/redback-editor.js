@@ -104,7 +104,7 @@
   function errorText(xhr, t) {
     var body = xhr && xhr.responseJSON;
     if (body && typeof body.error === 'string') return body.error;
-    if (xhr && xhr.status === 403) return t('forbidden');
+    if (xhr && (xhr.status === 401 || xhr.status === 403)) return t('forbidden');
     return t('unreachable');
   }
 

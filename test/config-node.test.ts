@@ -1,13 +1,14 @@
 import should from 'should';
 import sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
+import { NODE_RED_RUNTIME } from './helpers/node-red-under-test';
 import configNode = require('../nodes/redback-config');
 import type { RedbackAccount } from '../src/account/account';
 import { RedbackSimulator } from '../src/sim';
 import { simCredentials } from './helpers/account';
 import { startSim } from './helpers/sim';
 
-helper.init(require.resolve('node-red'));
+helper.init(NODE_RED_RUNTIME);
 
 /** helper.load with plain flow objects (its types only know NodeDef's fields). */
 function load(flow: object[], credentials: Record<string, object> = {}): Promise<void> {

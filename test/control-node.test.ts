@@ -12,6 +12,7 @@
 import should from 'should';
 import sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
+import { NODE_RED_RUNTIME } from './helpers/node-red-under-test';
 import type { RedbackSimulator } from '../src/sim';
 import type { InverterEntry } from '../src/sim/cloud';
 import {
@@ -20,7 +21,7 @@ import {
 } from './helpers/control-flow';
 import { FIXED_START, startSim } from './helpers/sim';
 
-helper.init(require.resolve('node-red'));
+helper.init(NODE_RED_RUNTIME);
 
 // The default simulated account.
 const ST = 'RB21081800001734'; // ST10000: battery 10 kW both ways, inverter 10 kW, SoftwareVersion 2.16.32211.1

@@ -70,6 +70,7 @@ describe('editor functions', () => {
     should(editor.connectionSummary({ sites: 1, inverters: 2, portal: 'ok' }, t)).equal('connected{"sites":"1 site","inverters":"2 inverters"} portalOk');
     should(editor.connectionSummary({ sites: 4, inverters: 1, portal: 'not-configured' }, t)).endWith('portalNotConfigured');
     should(editor.errorText({ status: 400, responseJSON: { error: 'HTTP 401 unauthorized_client' } }, t)).equal('HTTP 401 unauthorized_client');
+    should(editor.errorText({ status: 401 }, t)).equal('forbidden');
     should(editor.errorText({ status: 403 }, t)).equal('forbidden');
     should(editor.errorText({ status: 0 }, t)).equal('unreachable');
   });

@@ -1,5 +1,6 @@
 import should from 'should';
 import { startNodeRed, type NodeRedProcess } from './helpers/node-red-process';
+import { NODE_RED_VERSION } from './helpers/node-red-under-test';
 import { request } from './helpers/sim';
 
 const MODULE = '@solar-nodes/node-red-redback';
@@ -27,9 +28,18 @@ describe('the package in a real Node-RED', function () {
     should(warnings).eql([]);
   });
 
-  it('serves the editor definition and message catalog', async () => {
+  it('runs the node-red under test (the devDependency, or the one scripts/compat.js names)', async () => {
+    const settings = await request(`${nr.url}/settings`);
+    should(String(settings.body.version).replace(/-git$/, '')).equal(NODE_RED_VERSION); // the devDependency reports 4.x.y-git
+  });
+
+  it('serves the editor definition, the shared editor script, the help and the message catalog', async () => {
     const html = await request(`${nr.url}/nodes`, { headers: { Accept: 'text/html' } });
     should(html.text).match(/RED\.nodes\.registerType\('redback-config'/);
+    should(html.text).match(/data-help-name="redback-read"[\s\S]*<h3>Inputs<\/h3>/);
+    const script = await request(`${nr.url}/resources/${MODULE}/redback-editor.js`);
+    should(script.status).equal(200);
+    should(script.text).containEql('bindSiteChoice');
     const catalog = await request(`${nr.url}/locales/${MODULE}/redback-config?lng=en-US`);
     should(catalog.status).equal(200);
     should(catalog.body['redback-config'].label.clientSecret).equal('Client secret');

@@ -10,13 +10,14 @@
 import should from 'should';
 import sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
+import { NODE_RED_RUNTIME } from './helpers/node-red-under-test';
 import type { SitePayload } from '../src/model/payloads';
 import { fleetAccount, type RedbackSimulator } from '../src/sim';
 import { simCredentials } from './helpers/account';
 import { IDS, fixInverter, loadReadFlow, readFlowConfig, realDelay, waitUntil, type ReadFlow, type ReadNodeView } from './helpers/read-flow';
 import { startSim } from './helpers/sim';
 
-helper.init(require.resolve('node-red'));
+helper.init(NODE_RED_RUNTIME);
 
 // The default simulated account.
 const ST = 'RB21081800001734'; // three-phase ST10000, 4 × RB600 modules, 14.22 kWh

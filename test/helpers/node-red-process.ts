@@ -4,6 +4,7 @@ import fs from 'fs';
 import net from 'net';
 import os from 'os';
 import path from 'path';
+import { NODE_RED_CLI } from './node-red-under-test';
 
 export const PACKAGE_ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -64,7 +65,7 @@ export async function launchNodeRed(
       ...settings,
     }, null, 2)};\n`,
   );
-  const redJs = require.resolve('node-red/red.js');
+  const redJs = NODE_RED_CLI;
   const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settingsFile], {
     cwd: userDir,
     stdio: ['ignore', 'pipe', 'pipe'],
