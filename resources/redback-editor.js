@@ -133,6 +133,17 @@
     return $.ajax({ url: url, type: 'POST', contentType: 'application/json', data: JSON.stringify(body), dataType: 'json' });
   }
 
+  /**
+   * A `validate` for a node's defaults: true, or (from Node-RED 3 on, which passes `opt`) a
+   * sentence saying what the field accepts.
+   */
+  function validator(rule) {
+    return function (value, opt) {
+      if (validators[rule](value)) return true;
+      return opt ? text('invalid.' + rule) : false;
+    };
+  }
+
   /** Asks the runtime for an account's sites: a deployed, unchanged account by id, any other from the editor's copy. */
   function fetchSites(accountId) {
     var config = RED.nodes.node(accountId);
@@ -223,6 +234,7 @@
 
   return {
     validators: validators,
+    validator: validator,
     siteOptions: siteOptions,
     inverterOptions: inverterOptions,
     accountRequest: accountRequest,

@@ -4,6 +4,7 @@ import should from 'should';
 /** The editor's shared script is plain browser JavaScript that also exports its pure functions. */
 interface EditorFunctions {
   validators: Record<'interval' | 'duration' | 'powerW' | 'percent' | 'optionalPrice' | 'optionalUrl', (v: unknown) => boolean>;
+  validator(rule: string): (value: unknown, opt?: object) => true | false | string;
   siteOptions(sites: unknown[], current: string, t: (key: string) => string): { value: string; label: string }[];
   inverterOptions(sites: unknown[], siteId: string, current: string, emptyLabel: string, t: (key: string) => string): { value: string; label: string }[];
   accountRequest(id: string, settings: Record<string, unknown>, credentials?: Record<string, unknown>): Record<string, unknown>;
@@ -32,6 +33,20 @@ describe('editor functions', () => {
     for (const [rule, good, bad] of cases) {
       for (const value of good) should(editor.validators[rule](value)).be.true(`${rule} should accept ${String(value)}`);
       for (const value of bad) should(editor.validators[rule](value)).be.false(`${rule} should refuse ${String(value)}`);
+    }
+  });
+
+  it("gives Node-RED 3+ (which passes opt) a sentence from the shared catalog, and older editors false", () => {
+    const globals = globalThis as { RED?: unknown };
+    globals.RED = { _: (key: string) => `text of ${key}` };
+    try {
+      const duration = editor.validator('duration');
+      should(duration.length).equal(2); // Node-RED shows returned text only for two-argument validators
+      should(duration('30', { label: 'Duration' })).be.true();
+      should(duration('0', { label: 'Duration' })).equal('text of @solar-nodes/node-red-redback/redback-config:redback-config.editor.invalid.duration');
+      should(duration('0')).be.false();
+    } finally {
+      delete globals.RED;
     }
   });
 

@@ -99,6 +99,9 @@ describe('package', () => {
     const shared = JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', 'en-US', 'redback-config.json'), 'utf8'));
     const editorScript = fs.readFileSync(path.join(root, 'resources', path.basename(EDITOR_SCRIPT)), 'utf8');
     for (const [, key] of editorScript.matchAll(/\bt\('(\w+)'/g)) should(typeof lookUp(shared, `redback-config.editor.${key}`)).equal('string', key);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rules = Object.keys(require(path.join(root, 'resources', path.basename(EDITOR_SCRIPT))).validators);
+    for (const rule of rules) should(typeof lookUp(shared, `redback-config.editor.invalid.${rule}`)).equal('string', rule);
   });
 
   it('shows every non-config node type in an example flow', () => {
