@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the node test suite (config, read and control nodes in node-red-node-test-helper, and a
-// real node-red process) against node-red 3.1 and 4 on this Node, and node-red 5 on Node 22
+// Runs the node test suite (config, read and control nodes in node-red-node-test-helper, a real
+// node-red process, and the editor in chromium) against node-red 3.1 and 4 on this Node, and node-red 5 on Node 22
 // from the npm package node@22. Each runtime is installed once into .compat/ (kept between runs).
 // Build first (npm run build). Usage: node scripts/compat.js [3.1|4|5 ...]
 const { execFileSync, spawnSync } = require('child_process');
@@ -9,7 +9,7 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const cache = path.join(root, '.compat');
-const SUITE = ['config-node', 'read-node', 'control-node', 'node-red-load'].map((name) => path.join(root, 'dist', 'test', `${name}.test.js`));
+const SUITE = ['config-node', 'read-node', 'control-node', 'node-red-load', 'editor-browser'].map((name) => path.join(root, 'dist', 'test', `${name}.test.js`));
 const TARGETS = [
   { nodeRed: '3.1', node: null },
   { nodeRed: '4', node: null },

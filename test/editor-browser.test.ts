@@ -54,7 +54,8 @@ describe('editor in a real browser', function () {
     readId = await dropNode(page, 'redback-read', 300, 150);
     await openNode(page, readId);
     should(await page.locator('#node-input-redback-sites-message').innerText()).match(/Choose or add a Redback account/);
-    await page.locator('#node-input-btn-account-add').click();
+    // Node-RED 4 and 5 have an add button; 3.x a single pencil button that adds when nothing is chosen.
+    await page.locator('#node-input-btn-account-add, #node-input-lookup-account').first().click();
     await page.locator('#node-config-input-clientId').waitFor({ state: 'visible' });
     await page.fill('#node-config-input-name', 'Simulator');
     await page.fill('#node-config-input-apiUrl', sim.url);
@@ -126,6 +127,11 @@ describe('editor in a real browser', function () {
     should(await page.locator('#node-input-chargeBelow').isVisible()).be.false();
     await page.locator('#node-input-pricePolicy').check();
     should(await page.locator('#node-input-chargeBelow').isVisible()).be.true();
+    should(await page.locator('#node-input-haIntervalMinutes').isVisible()).be.false();
+    await page.selectOption('#node-input-priceSource', 'homeassistant');
+    should(await page.locator('#node-input-haIntervalMinutes').isVisible()).be.true();
+    await page.selectOption('#node-input-priceSource', 'amber');
+    should(await page.locator('#node-input-haIntervalMinutes').isVisible()).be.false();
     const power = page.locator('#node-input-pricePowerW');
     await power.fill('-5');
     await power.dispatchEvent('change');

@@ -3,9 +3,11 @@ import fs from 'fs';
 import path from 'path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { PACKAGE_ROOT } from './node-red-process';
+import { NODE_RED_VERSION } from './node-red-under-test';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const ARTIFACTS = path.join(PACKAGE_ROOT, 'test-artifacts', 'editor');
+/** Screenshots; a compatibility run keeps its own beside the main run's. */
+export const ARTIFACTS = path.join(PACKAGE_ROOT, 'test-artifacts', 'editor', process.env.REDBACK_NODE_RED ? `node-red-${NODE_RED_VERSION}` : '');
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
