@@ -11,6 +11,7 @@ import configNode = require('../nodes/redback-config');
 import readNode = require('../nodes/redback-read');
 import type { RedbackSimulator } from '../src/sim';
 import { simCredentials } from './helpers/account';
+import { forgetHarnessCalls } from './helpers/harness-memory';
 import { heapUsedAfterGc, mb } from './helpers/heap';
 import { watchProcess } from './helpers/process-watch';
 import { realDelay } from './helpers/read-flow';
@@ -84,12 +85,11 @@ describe('reliability: the long run', function () {
           resolve();
         };
       });
-      const harness = helper as unknown as { _sandbox: sinon.SinonSandbox };
       const round = async (n: number): Promise<void> => {
         await clock.tickAsync(n === 1 ? 2000 : INTERVAL_MS);
         await sitesReach(n * READERS.length);
         if (n % 1000 === 0) {
-          harness._sandbox.resetHistory(); // the test helper's spies record every call
+          forgetHarnessCalls();
           sim.clearRequests();
         }
       };
@@ -102,7 +102,7 @@ describe('reliability: the long run', function () {
 
       let n = 1;
       for (; n <= WARM_UP_ROUNDS; n++) await round(n);
-      harness._sandbox.resetHistory();
+      forgetHarnessCalls();
       const before = snapshot();
       const started = performance.now();
       const samples: string[] = [];
@@ -110,7 +110,7 @@ describe('reliability: the long run', function () {
         await round(n);
         if (n % 5000 === 0) samples.push(`${n * READERS.length} ticks: ${mb(heapUsedAfterGc())}`);
       }
-      harness._sandbox.resetHistory();
+      forgetHarnessCalls();
       await realDelay(50);
       const afterRun = snapshot();
       const growth = afterRun.heap - before.heap;
