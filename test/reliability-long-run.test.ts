@@ -9,14 +9,14 @@ import sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
 import configNode = require('../nodes/redback-config');
 import readNode = require('../nodes/redback-read');
-import type { RedbackSimulator } from '../src/sim';
 import { simCredentials } from './helpers/account';
 import { forgetHarnessCalls } from './helpers/harness-memory';
 import { heapUsedAfterGc, mb } from './helpers/heap';
 import { watchProcess } from './helpers/process-watch';
 import { realDelay } from './helpers/read-flow';
 import { activeHandleCount } from './helpers/resources';
-import { FIXED_START, startSim } from './helpers/sim';
+import { runtimeWithSim } from './helpers/runtime-with-sim';
+import { FIXED_START } from './helpers/sim';
 
 helper.init(require.resolve('node-red'));
 
@@ -33,19 +33,12 @@ interface Listening { on(event: string, listener: (msg: { topic: string; payload
 
 describe('reliability: the long run', function () {
   this.timeout(300_000);
-  let sim: RedbackSimulator;
+  const shared = runtimeWithSim();
   let clock: sinon.SinonFakeTimers;
 
-  before(async () => {
-    await helper.startServer();
-    sim = await startSim();
-  });
-  after(async () => {
-    await sim.stop();
-    await helper.stopServer();
-  });
 
   it(`${TICKS} ticks of five read nodes: bounded heap, no growth in timers, listeners or handles`, async () => {
+    const { sim } = shared;
     const watch = watchProcess();
     clock = sinon.useFakeTimers({ now: Date.parse(FIXED_START), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], shouldAdvanceTime: false });
     try {

@@ -18,7 +18,7 @@ import { heapUsedAfterGc, mb } from './helpers/heap';
 import { watchProcess } from './helpers/process-watch';
 import { realDelay, waitUntil } from './helpers/read-flow';
 import { activeResources } from './helpers/resources';
-import { startSim } from './helpers/sim';
+import { runtimeWithSim } from './helpers/runtime-with-sim';
 
 helper.init(require.resolve('node-red'));
 
@@ -43,20 +43,13 @@ function flowFor(sim: RedbackSimulator, n: number): object[] {
 
 describe('reliability: redeploys', function () {
   this.timeout(180_000);
-  let sim: RedbackSimulator;
+  const shared = runtimeWithSim();
 
-  before(async () => {
-    await helper.startServer();
-    sim = await startSim();
-  });
-  after(async () => {
-    await sim.stop();
-    await helper.stopServer();
-  });
 
-  const portalLogins = (): number => sim.requestCount({ surface: 'portal', method: 'POST', path: '/Account/Login' });
+  const portalLogins = (): number => shared.sim.requestCount({ surface: 'portal', method: 'POST', path: '/Account/Login' });
 
   it(`${DEPLOYS} redeploys leave no handles, timers, accounts or portal sessions behind`, async () => {
+    const { sim } = shared;
     const watch = watchProcess();
     // Weakly held: the test must not keep closed accounts alive itself.
     const accounts = new Set<WeakRef<RedbackAccount>>();
