@@ -68,25 +68,47 @@ describe('the admin endpoint with adminAuth on', function () {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const bcrypt = require('bcryptjs') as { hashSync(text: string, rounds: number): string };
     nr = await startNodeRed({
-      adminAuth: { type: 'credentials', users: [{ username: 'admin', password: bcrypt.hashSync('admin-pass', 8), permissions: '*' }] },
+      adminAuth: {
+        type: 'credentials',
+        users: [
+          { username: 'admin', password: bcrypt.hashSync('admin-pass', 8), permissions: '*' },
+          { username: 'viewer', password: bcrypt.hashSync('viewer-pass', 8), permissions: 'read' },
+        ],
+      },
     });
   });
   after(() => nr?.stop());
 
-  it('refuses without a token and answers with one', async () => {
-    should((await request(`${nr.url}/redback-config/acc1/sites`)).status).equal(401);
-    const post = await request(`${nr.url}/redback-config/sites`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiUrl: 'http://127.0.0.1:9' }),
-    });
-    should(post.status).equal(401);
+  const tokenFor = async (username: string, password: string, scope = '*'): Promise<string> => {
     const login = await request(`${nr.url}/auth/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: 'admin', password: 'admin-pass' }),
+      body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope, username, password }),
     });
     should(login.status).equal(200);
-    const authorised = await request(`${nr.url}/redback-config/acc1/sites`, { headers: { Authorization: `Bearer ${login.body.access_token}` } });
+    return login.body.access_token as string;
+  };
+  const post = (route: string, token?: string) => request(`${nr.url}/redback-config/${route}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ apiUrl: 'http://127.0.0.1:9' }),
+  });
+
+  it('refuses every route without a token and answers with one', async () => {
+    should((await request(`${nr.url}/redback-config/acc1/sites`)).status).equal(401);
+    should((await post('sites')).status).equal(401);
+    should((await post('test')).status).equal(401);
+    const token = await tokenFor('admin', 'admin-pass');
+    const authorised = await request(`${nr.url}/redback-config/acc1/sites`, { headers: { Authorization: `Bearer ${token}` } });
     should(authorised.status).equal(404);
     should(authorised.body.error).match(/no deployed Redback account/);
+    should((await post('test', token)).status).equal(400); // reached the route: no client id given
+  });
+
+  it('lets a read-only user list a deployed account, but not post settings for Node-RED to contact', async () => {
+    const token = await tokenFor('viewer', 'viewer-pass', 'read');
+    should((await request(`${nr.url}/redback-config/acc1/sites`, { headers: { Authorization: `Bearer ${token}` } })).status).equal(404);
+    should((await post('sites', token)).status).equal(401);
+    should((await post('test', token)).status).equal(401);
   });
 });

@@ -43,6 +43,8 @@ export class ControlRunner {
   private readonly queue = new LatestWinsQueue<RunResult>();
   private readonly abort = new AbortController();
   private revertTimer: NodeJS.Timeout | null = null;
+  /** Stops the read-back under way; a new command replaces what the node sent before. */
+  private readBackAbort: AbortController | null = null;
   /** The end of the chain of executor jobs (see exclusive()). */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -126,13 +128,24 @@ export class ControlRunner {
   }
 
   private startReadBack(outcome: ControlOutcome, cmd: ControlCommand): Promise<ReadBackResult> | null {
-    if (outcome.dryRun || outcome.mode === null) return null;
+    if (outcome.dryRun) return null;
+    // The command replaced the previous one, whose read-back would now call it "never applied".
+    this.readBackAbort?.abort();
+    this.readBackAbort = null;
+    if (outcome.mode === null) return null;
+    const own = new AbortController();
+    const onClose = (): void => own.abort();
+    this.abort.signal.addEventListener('abort', onClose, { once: true });
+    this.readBackAbort = own;
     const expected: ReportedMode = { mode: outcome.mode, powerW: outcome.powerW };
     return readBack(() => this.reportedMode(outcome.serial), expected, {
       checks: this.settings.readBackChecks,
       intervalMs: this.settings.readBackIntervalMs,
       delayMs: Math.max(0, cmd.startAtMs - this.now()),
-      signal: this.abort.signal,
+      signal: own.signal,
+    }).finally(() => {
+      this.abort.signal.removeEventListener('abort', onClose);
+      if (this.readBackAbort === own) this.readBackAbort = null;
     });
   }
 

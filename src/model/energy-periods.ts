@@ -44,12 +44,27 @@ export interface EnergyPeriodResult {
 
 /** Calendar keys of an instant in a time zone (default: the host's). */
 export function periodKeys(atMs: number, timeZone?: string): { day: string; month: string; year: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(new Date(atMs));
+  const parts = dateFormat(timeZone).formatToParts(new Date(atMs));
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   const year = get('year');
   const month = `${year}-${get('month')}`;
   return { day: `${month}-${get('day')}`, month, year };
+}
+
+/**
+ * Making an Intl.DateTimeFormat costs far more than using one (most of a poll's CPU in the long-run
+ * test), so one is kept per zone; the host's zone is keyed by TZ, which can change at run time.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? `host:${process.env.TZ ?? ''}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(key, format);
+  }
+  return format;
 }
 
 export function updateEnergyPeriods(
