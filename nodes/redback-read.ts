@@ -78,6 +78,7 @@ export = function register(RED: NodeAPI): void {
     const poller = new Poller<NodeMessage>({
       intervalMs: intervalS * 1000,
       firstDelayMs: FIRST_POLL_DELAY_MS,
+      anchorMs: (started) => account?.pollAnchor.anchor(started) ?? started,
       poll: (msg) => poll(msg ?? {}),
       onError: (err) => report(err, {}),
     });
