@@ -1,0 +1,2 @@
+import type { Section } from '../lib/markdown';
+export async function controlSection(): Promise<Section> { return { title: 'control', method: 'todo', body: '' }; }

@@ -1,0 +1,2 @@
+import type { Section } from '../lib/markdown';
+export async function fleetSection(): Promise<Section> { return { title: 'fleet', method: 'todo', body: '' }; }
