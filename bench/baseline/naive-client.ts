@@ -25,7 +25,7 @@ export class NaiveClient {
   }
 
   async serials(): Promise<string[]> {
-    const res = await this.api('GET', '/Api/v2/EnergyData/With/Nodes');
+    const res = await this.api('GET', '/Api/v2/EnergyData/With/Nodes?page=0&pageSize=1000');
     const sites = res.data.Data as { Nodes: { Id: string; Type: string }[] }[];
     return sites.flatMap((site) => site.Nodes.filter((n) => n.Type === 'Inverter').map((n) => n.Id));
   }
