@@ -1,17 +1,11 @@
 /** Simulators for the benchmarks: in this process, or in a child process when this process's CPU time is measured. */
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
-import { RedbackSimulator, type SimulatorOptions } from '../../src/sim';
+import { FIXED_START } from '../../test/helpers/sim';
 import type { Counts } from './routes';
 
-/** A frozen simulated clock: every tick reads the same minute, so runs compare like with like. */
-export const BENCH_START = '2026-01-15T02:00:00Z';
-
-export async function startBenchSim(options: SimulatorOptions = {}): Promise<RedbackSimulator> {
-  const sim = new RedbackSimulator({ clock: { start: BENCH_START, speed: 0 }, ...options });
-  await sim.start();
-  return sim;
-}
+/** In this process: the tests' simulator, its clock frozen at FIXED_START, so every tick reads the same minute. */
+export { startSim as startBenchSim } from '../../test/helpers/sim';
 
 export interface SimProcess {
   url: string;
@@ -22,9 +16,12 @@ export interface SimProcess {
 /** `redback-sim` in a child process (its CPU time is not this process's); `args` as on its command line. */
 export async function startSimProcess(args: string[]): Promise<SimProcess> {
   const cli = path.join(__dirname, '..', '..', 'src', 'sim', 'cli.js');
-  const child: ChildProcess = spawn(process.execPath, [cli, '--port', '0', '--speed', '0', '--start', BENCH_START, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [cli, '--port', '0', '--speed', '0', '--start', FIXED_START, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Never outlive the benchmark, even when it fails.
+  const killChild = (): void => void child.kill();
+  process.once('exit', killChild);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -38,6 +35,7 @@ export async function startSimProcess(args: string[]): Promise<SimProcess> {
     url,
     counts: async () => (await (await fetch(`${url}/__sim/requests/by-route`)).json()) as Counts,
     stop: () => new Promise<void>((resolve) => {
+      process.removeListener('exit', killChild);
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     }),
