@@ -61,7 +61,7 @@ export async function pollCostSection(): Promise<Section> {
 Site ${SELECTION.site} (one three-phase inverter with a battery). "Normalise and emit": \`pollOnce\` (site, inverter and
 battery payloads, energy today/month/year) and \`pollMessages\` (the node's three outputs) on the cloud's answers fetched
 once and served from memory, ${TICKS.toLocaleString('en')} ticks of one simulated minute each (so days, months and the
-year roll over); CPU per poll is the median over blocks of ${BLOCK.toLocaleString('en')} ticks. Heap: \`heapUsed\` after
+year roll over); CPU per poll is the median over blocks of ${BLOCK.toLocaleString('en')} ticks. Heap: \`heapUsed\` of the whole bench process (Node-RED from the earlier benchmarks included) after
 \`global.gc()\`, after ${EARLY_TICKS.toLocaleString('en')} ticks and after ${TICKS.toLocaleString('en')}.
 Whole poll: the same through HTTP to the simulator in a child process (warm: token and static data cached), against the
 naive client's by-serial fetch of the same inverter, which normalises nothing; mean CPU of this process over
