@@ -4,6 +4,7 @@ import type { RedbackAccount } from '../src/account/account';
 import type { AccountProvider } from '../src/account/account-holder';
 import { isRedbackError } from '../src/http/errors';
 import { isEnergyPeriodState, type EnergyPeriodState } from '../src/model/energy-periods';
+import { pollMessages } from '../src/read/messages';
 import { Poller } from '../src/read/poller';
 import { pollOnce, type PeriodStore, type PollResult } from '../src/read/read-service';
 import { errorStatus, readingStatus } from '../src/read/status-text';
@@ -61,11 +62,7 @@ export = function register(RED: NodeAPI): void {
       if (!closed) emit(result, msg);
     };
     const emit = (result: PollResult, msg: NodeMessage): void => {
-      const base = { ...msg };
-      const site = result.sites.map((p) => ({ ...base, topic: `redback/${p.siteId}/site`, payload: p }));
-      const inverters = result.inverters.map((p) => ({ ...base, topic: `redback/${p.siteId}/inverter/${p.serial}`, payload: p }));
-      const batteries = result.batteries.map((p) => ({ ...base, topic: `redback/${p.siteId}/battery/${p.serial}`, payload: p }));
-      node.send([site, inverters, batteries]);
+      node.send(pollMessages(result, msg));
       for (const warning of result.warnings) node.warn(warning);
       node.status(readingStatus(result, Date.now()));
     };
@@ -78,6 +75,7 @@ export = function register(RED: NodeAPI): void {
     const poller = new Poller<NodeMessage>({
       intervalMs: intervalS * 1000,
       firstDelayMs: FIRST_POLL_DELAY_MS,
+      anchorMs: (started) => account?.pollAnchor.anchor(started) ?? started,
       poll: (msg) => poll(msg ?? {}),
       onError: (err) => report(err, {}),
     });

@@ -1,6 +1,7 @@
 import should from 'should';
 import sinon from 'sinon';
 import { Poller } from '../src/read/poller';
+import { PollAnchor } from '../src/util/poll-anchor';
 import { select } from '../src/read/read-service';
 import { RedbackError } from '../src/http/errors';
 
@@ -115,6 +116,64 @@ describe('Poller', () => {
     should(clock.countTimers()).equal(0);
     await clock.tickAsync(600_000);
     should(calls).have.length(1);
+  });
+
+  describe('with a shared anchor', () => {
+    /** A poller anchored with `anchor` that records the fake time of each poll; poll i takes durationsMs[i]. */
+    function timed(anchor: PollAnchor, durationsMs: number[] = []) {
+      const at: number[] = [];
+      const poller = new Poller({
+        intervalMs: 60_000,
+        firstDelayMs: 2000,
+        poll: async () => {
+          const durationMs = durationsMs[at.length] ?? 0;
+          at.push(Date.now());
+          if (durationMs) await new Promise((r) => setTimeout(r, durationMs));
+        },
+        onError: () => undefined,
+        anchorMs: (started) => anchor.anchor(started),
+      });
+      return { poller, at };
+    }
+
+    it('polls in step with the first poller after its own first poll, however much later it started', async () => {
+      const anchor = new PollAnchor();
+      const first = timed(anchor);
+      const second = timed(anchor);
+      first.poller.start();
+      await clock.tickAsync(25_700);
+      second.poller.start();
+      await clock.tickAsync(200_000);
+      should(first.at).eql([2000, 62_000, 122_000, 182_000]);
+      should(second.at).eql([27_700, 62_000, 122_000, 182_000]);
+      first.poller.stop();
+      second.poller.stop();
+    });
+
+    it('skips an instant closer than half an interval to its own first poll', async () => {
+      const anchor = new PollAnchor();
+      const first = timed(anchor);
+      const second = timed(anchor);
+      first.poller.start();
+      await clock.tickAsync(40_000);
+      second.poller.start();
+      await clock.tickAsync(100_000);
+      should(second.at).eql([42_000, 122_000]);
+      first.poller.stop();
+      second.poller.stop();
+    });
+
+    it('comes back to the anchor after a late poll instead of counting from it', async () => {
+      const anchor = new PollAnchor();
+      const { poller, at } = timed(anchor, [61_000]);
+      poller.start();
+      await clock.tickAsync(200_000);
+      // The first poll ends at 63 s, after the 62 s instant: the late poll runs at once, the next one at 122 s.
+      should(at).have.length(4);
+      should(at[1]).be.within(63_000, 63_001);
+      should(at.slice(2)).eql([122_000, 182_000]);
+      poller.stop();
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import { Redactor } from '../http/redactor';
 import { Transport, type TransportOptions } from '../http/transport';
 import { checkUrl } from '../http/url-policy';
 import { PortalClient } from '../portal/portal-client';
+import { PollAnchor } from '../util/poll-anchor';
 import { TtlCache } from '../util/ttl-cache';
 import { sitesFromNodes, type SiteSummary } from './discovery';
 import type { AccountSettings } from './settings';
@@ -37,6 +38,8 @@ export class RedbackAccount {
   readonly api: ApiClient;
   readonly tokens: TokenManager;
   readonly transport: Transport;
+  /** Read nodes on this account poll in step, so their reads share requests (see Poller). */
+  readonly pollAnchor = new PollAnchor();
   private portalClient: PortalClient | null = null;
   private readonly discovery: TtlCache<SiteSummary[]>;
   private readonly statics: TtlCache<StaticView>;

@@ -2,6 +2,11 @@
  * Runs a poll every `intervalMs`, the first one shortly after start. Polls never overlap: a poll
  * asked for while one is under way joins that one instead of starting another. A failed poll
  * leaves the timer running. `stop()` clears the timer for good.
+ *
+ * With `anchorMs`, the polls after the first fall on anchor + k × intervalMs. Pollers that share
+ * an anchor and an interval then poll together, so their identical reads share one request,
+ * however far apart they were started; counted from each poll's own start, timers that began
+ * together drift apart by a few ms a tick and soon miss each other's requests.
  */
 export interface PollerOptions<T> {
   intervalMs: number;
@@ -11,6 +16,8 @@ export interface PollerOptions<T> {
   poll: (trigger?: T) => Promise<void>;
   /** Receives a failed timer-driven poll's error (polls asked for by `now()` reject instead). */
   onError: (err: unknown) => void;
+  /** Given the start of the poll just made, the instant the cadence is counted from (see above); default: that start. */
+  anchorMs?: (started: number) => number;
 }
 
 export class Poller<T = unknown> {
@@ -31,7 +38,7 @@ export class Poller<T = unknown> {
     const started = Date.now();
     this.running = this.options.poll(trigger).finally(() => {
       this.running = null;
-      if (!this.stopped && this.timer === null) this.schedule(Math.max(0, this.options.intervalMs - (Date.now() - started)));
+      if (!this.stopped && this.timer === null) this.schedule(this.delayAfter(started));
     });
     return this.running;
   }
@@ -46,6 +53,16 @@ export class Poller<T = unknown> {
     this.timer = null;
   }
 
+  /** How long to wait for the next timer-driven poll after a poll that started at `started`. */
+  private delayAfter(started: number): number {
+    const { intervalMs, anchorMs } = this.options;
+    const anchor = anchorMs ? anchorMs(started) : started;
+    // The first instant on the anchor's grid at least half an interval after this poll started.
+    const earliest = started + intervalMs / 2;
+    const next = earliest + positiveModulo(anchor - earliest, intervalMs);
+    return Math.max(0, next - Date.now());
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
@@ -56,4 +73,8 @@ export class Poller<T = unknown> {
       this.now().catch((err) => this.options.onError(err));
     }, delayMs);
   }
+}
+
+function positiveModulo(value: number, modulus: number): number {
+  return ((value % modulus) + modulus) % modulus;
 }

@@ -50,6 +50,7 @@ export function registerAdminRoutes(router: Router, sim: RedbackSimulator): void
   });
 
   router.add('GET', '/__sim/requests', () => json(200, sim.requests));
+  router.add('GET', '/__sim/requests/by-route', () => json(200, sim.requestCountsByRoute()));
   router.add('DELETE', '/__sim/requests', () => {
     sim.clearRequests();
     return json(200, { cleared: true });

@@ -22,8 +22,16 @@ export type Handler = (req: SimRequest, params: Params) => SimResponse | Promise
 
 interface Route {
   method: string;
+  pattern: string;
   segments: string[];
   handler: Handler;
+}
+
+export interface RouteMatch {
+  handler: Handler;
+  params: Params;
+  /** The route as registered, e.g. `GET /Api/v2/EnergyData/Static/BySerialNumber/{serial}`. */
+  route: string;
 }
 
 /**
@@ -34,18 +42,18 @@ export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method: method.toUpperCase(), segments: split(pattern), handler });
+    this.routes.push({ method: method.toUpperCase(), pattern, segments: split(pattern), handler });
     return this;
   }
 
   /** The handler for a request, `null` for an unknown path, or 405 when only the method is wrong. */
-  match(method: string, path: string): { handler: Handler; params: Params } | null | 405 {
+  match(method: string, path: string): RouteMatch | null | 405 {
     const parts = split(path);
     let pathKnown = false;
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
-      if (route.method === method.toUpperCase()) return { handler: route.handler, params };
+      if (route.method === method.toUpperCase()) return { handler: route.handler, params, route: `${route.method} ${route.pattern}` };
       pathKnown = true;
     }
     return pathKnown ? 405 : null;

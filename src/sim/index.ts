@@ -1,6 +1,6 @@
 /** The Redback cloud simulator, for tests, demos and offline flow development. */
-export { RedbackSimulator, type SimulatorOptions, type RequestRecord } from './server';
+export { RedbackSimulator, UNMATCHED, type SimulatorOptions, type RequestRecord } from './server';
 export { SimClock, type SimClockOptions } from './clock';
-export { DEFAULT_CREDENTIALS, defaultAccount, fleetAccount } from './scenarios';
+export { DEFAULT_CREDENTIALS, FLEET_CREDENTIALS, defaultAccount, fleetAccount } from './scenarios';
 export type { FaultSpec, FaultKind, Surface } from './faults';
 export * from './types';

@@ -9,7 +9,7 @@ export const DEFAULT_CREDENTIALS = {
   password: 'sim-portal-password',
 } as const;
 
-const FLEET_CREDENTIALS = {
+export const FLEET_CREDENTIALS = {
   clientId: 'fleet-client-id',
   clientSecret: 'fleet-client-secret',
   email: 'fleet@example.com',

@@ -34,8 +34,13 @@ export interface RequestRecord {
   method: string;
   path: string;
   surface: Surface | 'admin';
+  /** The route that answers this method and path, e.g. `POST /Api/v2/Auth/token`; `UNMATCHED` when none does. */
+  route: string;
   status: number;
 }
+
+/** The route name of a request that no route answers. */
+export const UNMATCHED = '(no route)';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_RECORDS = 100_000;
@@ -127,6 +132,13 @@ export class RedbackSimulator {
     ).length;
   }
 
+  /** How many requests each route received, e.g. `{"POST /Api/v2/Auth/token": 1, …}`. */
+  requestCountsByRoute(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of this.requests) counts[r.route] = (counts[r.route] ?? 0) + 1;
+    return counts;
+  }
+
   clearRequests(): void {
     this.requests.length = 0;
   }
@@ -134,7 +146,10 @@ export class RedbackSimulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const surface = surfaceOf(url.pathname);
-    const record: RequestRecord = { atMs: this.wallNow(), method: req.method ?? 'GET', path: url.pathname, surface, status: 0 };
+    const method = req.method ?? 'GET';
+    const record: RequestRecord = {
+      atMs: this.wallNow(), method, path: url.pathname, surface, route: this.routeOf(surface, method, url.pathname), status: 0,
+    };
     res.on('finish', () => {
       record.status = res.statusCode;
     });
@@ -142,7 +157,7 @@ export class RedbackSimulator {
     try {
       const body = await readBody(req);
       const simReq: SimRequest = {
-        method: record.method,
+        method,
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
@@ -172,6 +187,12 @@ export class RedbackSimulator {
     const fault = this.faults.take(['status', 'rateLimit', 'malformedJson', 'html'], surface, req.method, req.path);
     if (fault) return faultResponse(fault);
     return route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
+  }
+
+  private routeOf(surface: Surface | 'admin', method: string, path: string): string {
+    const router = surface === 'admin' ? this.adminRouter : surface === 'portal' ? this.portalRouter : this.apiRouter;
+    const match = router.match(method, path);
+    return match && match !== 405 ? match.route : UNMATCHED;
   }
 
   private remember(record: RequestRecord): void {
