@@ -122,7 +122,7 @@ describe('AccountHolder', () => {
     let closed = 0;
     const holder = new AccountHolder(() => {
       made++;
-      return { close: () => closed++ } as unknown as RedbackAccount;
+      return { shutdown: async () => { closed++; } } as unknown as RedbackAccount;
     });
     const a = holder.acquire('read-1');
     const b = holder.acquire('read-2');
@@ -141,7 +141,7 @@ describe('AccountHolder', () => {
 
   it('on closeWhenReleased, waits for its users to finish, or for the timeout', async () => {
     let closed = 0;
-    const holder = new AccountHolder(() => ({ close: () => closed++ } as unknown as RedbackAccount));
+    const holder = new AccountHolder(() => ({ shutdown: async () => { closed++; } } as unknown as RedbackAccount));
     holder.acquire('control');
     let finished = false;
     const closing = holder.closeWhenReleased(5000).then(() => (finished = true));
@@ -161,6 +161,59 @@ describe('AccountHolder', () => {
       should(closed).equal(2);
     } finally {
       clock.restore();
+    }
+  });
+});
+
+describe('closing an account', () => {
+  it('logs off the portal before it releases its sockets, and the holder waits for that', async () => {
+    const sim = await startSim();
+    try {
+      const account = accountFor(sim);
+      await account.portal().login();
+      should(sim.portalSessions.count()).equal(1);
+      let loggedOff = false;
+      const holder = new AccountHolder(() => account);
+      holder.acquire('control');
+      const closing = holder.closeWhenReleased(5000).then(() => {
+        loggedOff = sim.portalSessions.count() === 0;
+      });
+      holder.release('control');
+      should(account.transport.closed).be.false(); // still logging off
+      await closing;
+      should(loggedOff).be.true();
+      should(account.transport.closed).be.true();
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('waits at most its budget for a portal that does not answer the log-off, then closes', async () => {
+    const sim = await startSim();
+    try {
+      const account = accountFor(sim);
+      await account.portal().login();
+      sim.faults.add({ kind: 'slow', surface: 'portal', path: 'LogOff', delayMs: 30_000 });
+      const started = Date.now();
+      await account.shutdown(200);
+      should(Date.now() - started).be.within(150, 2000);
+      should(account.transport.closed).be.true();
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('closes at once when it never logged in to the portal', async () => {
+    const sim = await startSim();
+    try {
+      const account = accountFor(sim);
+      await account.sites();
+      const shutdown = account.shutdown();
+      should(account.transport.closed).be.true();
+      await shutdown;
+      should(sim.requestCount({ surface: 'portal' })).equal(0);
+    } finally {
+      await sim.stop();
     }
   });
 });

@@ -141,6 +141,7 @@ describe('redback-config node', () => {
       const withPortal = await helper.request().post('/redback-config/test')
         .send({ apiUrl: sim.url, portalUrl: sim.url, ...simCredentials() }).expect(200);
       should(withPortal.body).eql({ sites: 4, inverters: 5, portal: 'ok' });
+      should(sim.portalSessions.count()).equal(0); // the test logged off again
     });
 
     it('names the failing stage of a connection test and never echoes a secret', async () => {

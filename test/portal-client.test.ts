@@ -184,6 +184,30 @@ describe('portal client', () => {
       should(modeOf()).eql({ mode: 'ExportPower', powerW: 1500 });
     });
 
+    it('logOff() ends the session on the portal, sends the session cookie, and a later call logs in again', async () => {
+      const c = client();
+      await c.login();
+      should(sim.portalSessions.count()).equal(1);
+      await c.logOff();
+      should(sim.portalSessions.count()).equal(0);
+      const logOff = exchanges.find((e) => e.req.url.endsWith('/Account/LogOff'))!;
+      should(logOff.req.method).equal('GET');
+      should(String(logOff.req.headers?.Cookie ?? logOff.req.headers?.cookie)).match(/\.AspNet\.ApplicationCookie=/);
+      should(exchanges.filter((e) => e.req.url.includes('/Account/Login') && e.req.method === 'GET')).have.length(1); // the redirect to the login page is not followed
+      await c.setMode(SERIAL, 'ChargeBattery', 1000, ROSS);
+      should(sim.requestCount(LOGIN_POSTS)).equal(2);
+    });
+
+    it('logOff() without a session sends nothing, and never throws when the portal is gone', async () => {
+      const idle = client();
+      await idle.logOff();
+      should(exchanges).be.empty();
+      const c = client();
+      await c.login();
+      await sim.stop();
+      await c.logOff();
+    });
+
     it('reuses the session across calls', async () => {
       const c = client();
       await c.setMode(SERIAL, 'ChargeBattery', 2000, ROSS);

@@ -122,7 +122,8 @@ describe('reliability: redeploys', function () {
       const settled = (): boolean => (activeResources().TCPSocketWrap ?? 0) <= (baseline.TCPSocketWrap ?? 0) && (activeResources().Timeout ?? 0) <= (baseline.Timeout ?? 0);
       await waitUntil(settled, 'the sockets and timers to go', 8000);
       const afterUnload = activeResources();
-      console.log(`      redeploys: ${DEPLOYS} (${fullDeploys + 1} full) in ${seconds} s; accounts made ${accounts.size}, open after unload ${open}; portal logins ${logins}, live portal sessions ${liveSessions}; resources at deploy 10 ${JSON.stringify(atTen!.resources)}, at ${DEPLOYS} ${JSON.stringify(atEnd.resources)}, after unload ${JSON.stringify(afterUnload)} (before ${JSON.stringify(baseline)}); heap after gc ${mb(atTen!.heap)} at deploy 10, ${mb(atEnd.heap)} at ${DEPLOYS}`); // eslint-disable-line no-console
+      const sessionsAfterUnload = sim.portalSessions.count();
+      console.log(`      redeploys: ${DEPLOYS} (${fullDeploys + 1} full) in ${seconds} s; accounts made ${accounts.size}, open after unload ${open}; portal logins ${logins}, live portal sessions ${liveSessions} at deploy ${DEPLOYS} and ${sessionsAfterUnload} after unload; resources at deploy 10 ${JSON.stringify(atTen!.resources)}, at ${DEPLOYS} ${JSON.stringify(atEnd.resources)}, after unload ${JSON.stringify(afterUnload)} (before ${JSON.stringify(baseline)}); heap after gc ${mb(atTen!.heap)} at deploy 10, ${mb(atEnd.heap)} at ${DEPLOYS}`); // eslint-disable-line no-console
 
       should(sites).equal(DEPLOYS);
       should(results).equal(DEPLOYS);
@@ -131,6 +132,9 @@ describe('reliability: redeploys', function () {
       should(accounts.size).equal(fullDeploys + 1);
       // One login per account: a session is never made twice, and a "nodes" deploy reuses it.
       should(logins).equal(accounts.size);
+      // Each closed account logged off: only the running one's session is live, and none after unload.
+      should(liveSessions).equal(1);
+      should(sessionsAfterUnload).equal(0);
       should(atEnd.resources.Timeout ?? 0).equal(atTen!.resources.Timeout ?? 0);
       should(atEnd.resources.TCPSocketWrap ?? 0).be.belowOrEqual((atTen!.resources.TCPSocketWrap ?? 0) + 2);
       should(afterUnload.Timeout ?? 0).be.belowOrEqual(baseline.Timeout ?? 0);

@@ -16,6 +16,8 @@ export class AccountHolder {
   private account: RedbackAccount | null = null;
   private readonly users = new Set<string>();
   private onReleased: (() => void) | null = null;
+  /** The last account's shutdown (a portal log-off, then closing), for closeWhenReleased. */
+  private closing: Promise<void> = Promise.resolve();
 
   constructor(private readonly create: () => RedbackAccount) {}
 
@@ -42,18 +44,18 @@ export class AccountHolder {
   closeWhenReleased(timeoutMs: number): Promise<void> {
     if (this.users.size === 0) {
       this.close();
-      return Promise.resolve();
+      return this.closing;
     }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.onReleased = null;
         this.close();
-        resolve();
+        void this.closing.then(resolve);
       }, timeoutMs);
       this.onReleased = () => {
         clearTimeout(timer);
         this.onReleased = null;
-        resolve();
+        void this.closing.then(resolve);
       };
     });
   }
@@ -62,9 +64,11 @@ export class AccountHolder {
     return this.users.size;
   }
 
+  /** Forgets the account at once; its shutdown (portal log-off, then close) finishes in `closing`. */
   close(): void {
     this.users.clear();
-    this.account?.close();
+    const account = this.account;
     this.account = null;
+    if (account) this.closing = account.shutdown();
   }
 }

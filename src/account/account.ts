@@ -34,6 +34,9 @@ export interface AccountOptions {
 
 const THIRTY_MINUTES = 30 * 60_000;
 
+/** How long closing an account may wait for the portal to log off. */
+const LOG_OFF_BUDGET_MS = 2000;
+
 export class RedbackAccount {
   readonly api: ApiClient;
   readonly tokens: TokenManager;
@@ -101,6 +104,20 @@ export class RedbackAccount {
       });
     }
     return this.portalClient;
+  }
+
+  /** Logs off the portal if logged in (waiting at most `logOffMs`), then closes. */
+  async shutdown(logOffMs = LOG_OFF_BUDGET_MS): Promise<void> {
+    const portal = this.portalClient;
+    if (portal) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, logOffMs);
+      });
+      await Promise.race([portal.logOff(), deadline]);
+      clearTimeout(timer);
+    }
+    this.close();
   }
 
   close(): void {

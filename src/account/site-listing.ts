@@ -53,7 +53,7 @@ export async function withDialogAccount<T>(
   try {
     return await use(account);
   } finally {
-    account.close();
+    await account.shutdown();
   }
 }
 

@@ -31,6 +31,7 @@ export const MAX_PORTAL_POWER_W = 10_000;
 export const LOGIN_PATH = '/Account/Login';
 export const CONFIGURE_PATH = '/productcontrol/Configure';
 export const SET_PATH = '/productcontrol/Index';
+export const LOG_OFF_PATH = '/Account/LogOff';
 /** The JSON error [RTPY] treats as an ended portal session (reference §7.5). */
 export const SESSION_EXPIRED_TEXT = 'Login session expired.';
 
@@ -114,6 +115,23 @@ export class PortalClient {
   }
 
   /** Forgets the session (drops the cookie jar). The transport is owned and closed by the caller. */
+  /**
+   * Ends the session on the portal's side too (reference §7.6, `Account/LogOff`), so a closed
+   * account leaves no live session behind; then forgets it. Never throws: a session that cannot
+   * be ended this way expires by itself.
+   */
+  async logOff(): Promise<void> {
+    const session = this.current;
+    this.close();
+    if (!session) return;
+    const req: HttpRequest = { method: 'GET', url: this.url(LOG_OFF_PATH), headers: { Accept: HTML_ACCEPT }, idempotent: false };
+    try {
+      await session.cookies.send(req, { stopAtLogin: true });
+    } catch {
+      // Nothing to do: the close goes on, and the portal drops the session when it expires.
+    }
+  }
+
   close(): void {
     this.epoch++;
     this.current = null;
