@@ -8,12 +8,15 @@ import { pollMessages } from '../src/read/messages';
 import { Poller } from '../src/read/poller';
 import { pollOnce, type PeriodStore, type PollResult } from '../src/read/read-service';
 import { errorStatus, readingStatus } from '../src/read/status-text';
+import { parseTimeZone } from '../src/model/time-zone';
 
 interface RedbackReadDef extends NodeDef {
   account: string;
   site: string;
   serial: string;
   interval: string | number;
+  /** IANA zone for the energy periods; empty: the host's. */
+  timeZone?: string;
 }
 
 type AccountNode = Node & AccountProvider;
@@ -32,11 +35,21 @@ export = function register(RED: NodeAPI): void {
     const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
     const intervalS = Math.min(MAX_INTERVAL_S, Math.max(MIN_INTERVAL_S, Number(config.interval) || DEFAULT_INTERVAL_S));
     const selection = { site: config.site ?? '', serial: config.serial ?? '' };
+    /** A node that cannot work shows why, and fails every input with the same reason. */
+    const refuse = (statusText: string, message: string): void => {
+      node.status({ fill: 'red', shape: 'ring', text: statusText });
+      node.error(message);
+      node.on('input', (_msg: NodeMessage, _send: unknown, done: (err?: Error) => void) => done(new Error(message)));
+    };
     if (!accountNode) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no Redback account' });
-      node.error('redback-read needs a Redback account (redback-config)');
-      node.on('input', (_msg: NodeMessage, _send: unknown, done: (err?: Error) => void) =>
-        done(new Error('redback-read needs a Redback account (redback-config)')));
+      refuse('no Redback account', 'redback-read needs a Redback account (redback-config)');
+      return;
+    }
+    let timeZone: string | undefined;
+    try {
+      timeZone = parseTimeZone(config.timeZone);
+    } catch (err) {
+      refuse('invalid time zone', (err as Error).message);
       return;
     }
 
@@ -57,7 +70,7 @@ export = function register(RED: NodeAPI): void {
     let closed = false;
     const poll = async (msg: NodeMessage): Promise<void> => {
       account = account ?? accountNode.acquire(node);
-      const result = await pollOnce(account, selection, periods);
+      const result = await pollOnce(account, selection, periods, { timeZone });
       // A poll that outlives the node (the account is shared) must not emit.
       if (!closed) emit(result, msg);
     };

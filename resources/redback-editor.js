@@ -44,6 +44,16 @@
     optionalPrice: function (value) {
       return isBlank(value) || Number.isFinite(Number(value));
     },
+    /** Empty (the Node-RED host's zone) or an IANA time zone the browser knows. */
+    timeZone: function (value) {
+      if (isBlank(value)) return true;
+      try {
+        new Intl.DateTimeFormat('en-CA', { timeZone: String(value).trim() });
+        return true;
+      } catch (err) {
+        return false;
+      }
+    },
     /** Empty, https:, or http: to a loopback address (the bundled simulator). */
     optionalUrl: function (value) {
       return isBlank(value) || HTTPS_OR_LOOPBACK.test(String(value).trim());

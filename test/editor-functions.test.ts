@@ -3,7 +3,7 @@ import should from 'should';
 
 /** The editor's shared script is plain browser JavaScript that also exports its pure functions. */
 interface EditorFunctions {
-  validators: Record<'interval' | 'duration' | 'powerW' | 'percent' | 'optionalPrice' | 'optionalUrl', (v: unknown) => boolean>;
+  validators: Record<'interval' | 'duration' | 'powerW' | 'percent' | 'optionalPrice' | 'optionalUrl' | 'timeZone', (v: unknown) => boolean>;
   validator(rule: string): (value: unknown, opt?: object) => true | false | string;
   siteOptions(sites: unknown[], current: string, t: (key: string) => string): { value: string; label: string }[];
   inverterOptions(sites: unknown[], siteId: string, current: string, emptyLabel: string, t: (key: string) => string): { value: string; label: string }[];
@@ -28,6 +28,7 @@ describe('editor functions', () => {
       ['powerW', [1, '5000', 100000], [0, 100001, '3.5', '', 'Infinity']],
       ['percent', [0, '20', 100, '12.5'], [-1, 101, '', 'x']],
       ['optionalPrice', ['', undefined, '-8.3', 12, '0'], ['abc', 'Infinity', 'NaN']],
+      ['timeZone', ['', undefined, 'Australia/Brisbane', ' Australia/Adelaide ', 'UTC'], ['Mars/Olympus_Mons', 'Brisbane', 'GMT+25']],
       ['optionalUrl', ['', 'https://api.redbacktech.com', 'http://127.0.0.1:8124', 'http://localhost/x'], ['http://example.com', 'ftp://x', 'https://a b']],
     ];
     for (const [rule, good, bad] of cases) {

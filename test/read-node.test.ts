@@ -595,6 +595,39 @@ describe('redback-read node', () => {
       should(last).not.have.property('counterReset');
     });
 
+    for (const [zone, todayPvKWh] of [['Australia/Brisbane', 0.7], ['UTC', 1.5]] as const) {
+      it(`follow the node's time zone (${zone}): readings at 23:50, 23:58 and 00:05 Brisbane time`, async () => {
+        sunny();
+        sim.clock.advance((11 * 60 + 50) * MINUTE); // 13:50 UTC, 23:50 in Brisbane
+        fakeDateToo(sim.clock.now());
+        const flow = await loadReadFlow(sim, { serial: ST, timeZone: ` ${zone} ` });
+        await pollAndWait(flow, { site: 1 });
+        for (const [step, count] of [[8, 2], [7, 3]]) {
+          minutes(step);
+          clock.setSystemTime(sim.clock.now());
+          await pollAndWait(flow, { site: count });
+        }
+        // In Brisbane the day turned between the last two readings: today holds those 7 minutes
+        // (0.1 kWh of PV a minute); in UTC it is still the same day, all 15 minutes.
+        should(flow.site[2].payload.energyToday).have.properties({ pvKWh: todayPvKWh });
+        should(flow.site[2].payload.energyYear).have.properties({ pvKWh: 1.5 });
+      });
+    }
+
+    it('an unknown time zone: a red ring, an error at deploy and on every input, and no request', async () => {
+      const flow = await loadReadFlow(sim, { serial: ST, timeZone: 'Australia/Atlantis' });
+      // The status and the error were set while the flow started, before observe(): the helper's spies kept them.
+      const spied = flow.node as unknown as { status: sinon.SinonSpy; error: sinon.SinonSpy };
+      const own = (spy: sinon.SinonSpy): unknown[][] => spy.getCalls().filter((c) => c.thisValue === flow.node).map((c) => c.args);
+      should(own(spied.status)).eql([[{ fill: 'red', shape: 'ring', text: 'invalid time zone' }]]);
+      should(String(own(spied.error)[0]?.[0])).match(/the time zone "Australia\/Atlantis" is not an IANA time zone/);
+      flow.poll();
+      await waitUntil(() => flow.caught.length === 1, 'the input to fail');
+      should(flow.caught[0].error.message).match(/the time zone "Australia\/Atlantis" is not an IANA time zone/);
+      await tick(120_000);
+      should(sim.requests.length).equal(0);
+    });
+
     it('live in the node\'s context, so a node deployed again carries on from what it stored', async () => {
       sunny();
       let flow = await loadReadFlow(sim, { serial: ST });

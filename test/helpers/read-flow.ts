@@ -45,6 +45,8 @@ export interface ReadFlowOptions {
   site?: string;
   serial?: string;
   interval?: number | string;
+  /** The node's time zone setting (default: empty, the host's). */
+  timeZone?: string;
   /** The config node's credentials; default the simulator's account. */
   credentials?: AccountCredentials;
   /** More nodes for the flow (give them `z: IDS.tab` and an x and y). */
@@ -82,7 +84,7 @@ export function readFlowConfig(sim: RedbackSimulator, options: ReadFlowOptions =
       {
         id: IDS.read, type: 'redback-read', z, x, y, account: IDS.account,
         site: options.site ?? '', serial: options.serial ?? '', interval: options.interval ?? 60,
-        wires: [[IDS.site], [IDS.inverter], [IDS.battery]],
+        timeZone: options.timeZone ?? '', wires: [[IDS.site], [IDS.inverter], [IDS.battery]],
       },
       { id: IDS.site, type: 'helper', z, x, y },
       { id: IDS.inverter, type: 'helper', z, x, y },
