@@ -276,6 +276,31 @@ describe('redback-control node', () => {
       should(flow.state()).eql({ schedules: [], envelopes: [], portalRevert: null, decision: null });
     });
 
+    it("auto also cancels what this package's other nodes left on the inverter and its site, and nothing of anyone else's", async () => {
+      const flow = await load({ serial: ST });
+      const tagged = { userNotes: 'node-red-redback', mode: { mode: 'ChargeBattery' as const, powerW: 5000 } };
+      // An Amber automation node's schedule, running now, and one of its schedules that has ended.
+      const running = sim.cloud.createSchedule(entry(ST), { ...tagged, startMs: T0 - 5 * MINUTE, durationMs: 30 * MINUTE, durationText: '00:30:00' });
+      sim.cloud.createSchedule(entry(ST), { ...tagged, startMs: T0 - 90 * MINUTE, durationMs: 30 * MINUTE, durationText: '00:30:00' });
+      const theirs = sim.cloud.createSchedule(entry(ST), {
+        userNotes: 'Home Assistant Created Inverter Schedule', startMs: T0, durationMs: 120 * MINUTE, durationText: '02:00:00', mode: { mode: 'Conserve', powerW: 0 },
+      });
+      const account = entry(ST).account;
+      const limits = { maxImportW: 10000, maxChargeW: 10000, maxDischargeW: 10000, maxGenerationVA: 10000 };
+      sim.cloud.createEnvelope(account, entry(ST).site, { ...limits, eventId: 'node-red-redback-amber-x1y2z3', startMs: T0, endMs: T0 + 30 * MINUTE, maxExportW: 0 });
+      sim.cloud.createEnvelope(account, entry(ST).site, { ...limits, eventId: 'node-red-redback-amber-old111', startMs: T0 - 60 * MINUTE, endMs: T0 - 30 * MINUTE, maxExportW: 0 });
+      sim.cloud.createEnvelope(account, entry(ST).site, { ...limits, eventId: 'TuesdayCurtailment-1a2b3c', startMs: T0, endMs: T0 + 120 * MINUTE, maxExportW: 2000 });
+
+      const done = await command(flow, 'auto');
+      should(requests.writes().map((r) => `${r.method} ${r.path}`)).eql([
+        `DELETE /Api/v2/Schedule/By/SerialNumber/${ST}/${running.scheduleId}`,
+        'DELETE /Api/v2/OperatingEnvelope/By/EventId/node-red-redback-amber-x1y2z3',
+      ]);
+      should(done.payload).have.properties({ ok: true, command: 'auto', mode: 'Auto' });
+      should(sim.cloud.listSchedules(entry(ST), false).map((s) => s.scheduleId)).eql([theirs.scheduleId]);
+      should(sim.cloud.listEnvelopes(entry(ST).site, 0).map((e) => e.eventId)).eql(['TuesdayCurtailment-1a2b3c']);
+    });
+
     it('auto succeeds when its schedule is already gone from the cloud (404 on delete)', async () => {
       const flow = await load({ serial: ST });
       const charged = await command(flow, { command: 'charge', powerW: 3000 });
@@ -887,6 +912,18 @@ describe('redback-control node', () => {
       should(held.payload).have.properties({ ok: true, sent: false });
       should(held.payload.decision.command).equal('charge');
       should(requests.writes()).have.length(1);
+    });
+
+    it("the policy's own auto leaves a charge another node of this package started (only a message's auto cancels it)", async () => {
+      const manual = sim.cloud.createSchedule(entry(ST), {
+        userNotes: 'node-red-redback', startMs: T0, durationMs: 120 * MINUTE, durationText: '02:00:00', mode: { mode: 'ChargeBattery', powerW: 3000 },
+      });
+      const flow = await load(AMBER);
+      const waiting = await command(flow, example()); // estimates: the policy decides auto
+      should(waiting.payload).have.properties({ command: 'auto', mode: 'Auto' });
+      should(requests.writes()).be.empty();
+      should(sim.requestCount({ path: `Schedule/By/SerialNumber/${ST}`, method: 'GET' })).equal(0);
+      should(sim.cloud.listSchedules(entry(ST), false).map((s) => s.scheduleId)).eql([manual.scheduleId]);
     });
 
     it('feed-in -8.3 c/kWh (the user earns 8.3) with "discharge above 8": discharge for the rest of the 30-minute interval', async () => {

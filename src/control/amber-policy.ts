@@ -132,6 +132,8 @@ export function commandFor(decision: Decision, defaults: { serial: string | null
     exportLimitW: 0,
     startAtMs: defaults.nowMs,
     serial: defaults.serial,
+    // The policy stepping back must not cancel a charge someone started from another node.
+    ...(decision.command === 'auto' ? { ownOnly: true as const } : {}),
   };
 }
 

@@ -23,6 +23,11 @@ export interface ControlCommand {
   startAtMs: number;
   /** Upper case; null = the node's configured inverter. */
   serial: string | null;
+  /**
+   * For auto from a price decision: undo only what this node made. A message's auto (the user's)
+   * also cancels what the package's other nodes left on the inverter, such as a manual charge.
+   */
+  ownOnly?: true;
 }
 
 export class CommandError extends Error {

@@ -12,7 +12,8 @@ import { CommandError, type ControlCommand } from './command';
 import type { StateStore } from './control-state';
 import { formatIsoSeconds } from './iso-time';
 import { checkLimits, limitsFromStatic } from './limits';
-import { SCHEDULE_MODES, endAtMs, envelopeRequest, newEventId, portalSet, scheduleRequest, type ScheduleCommand } from './plans';
+import { packageLeftovers, SCHEDULE_TAG } from './package-leftovers';
+import { EVENT_ID_PREFIX, SCHEDULE_MODES, endAtMs, envelopeRequest, newEventId, portalSet, scheduleRequest, type ScheduleCommand } from './plans';
 
 export type ControlMethod = 'schedule' | 'portal';
 
@@ -53,7 +54,6 @@ export interface ControlOutcome {
   steps?: PlannedStep[];
 }
 
-const USER_NOTES = 'node-red-redback';
 
 export class ControlExecutor {
   constructor(
@@ -74,6 +74,7 @@ export class ControlExecutor {
     const rossVersion = softwareVersion(staticView, serial);
 
     const steps = this.replaceSteps();
+    if (cmd.command === 'auto' && !cmd.ownOnly) steps.push(...await this.leftoverSteps(serial, siteId, steps));
     const outcome: ControlOutcome = {
       ok: true,
       command: cmd.command,
@@ -109,7 +110,7 @@ export class ControlExecutor {
       outcome.mode = 'Auto';
       outcome.powerW = 0;
     } else {
-      const body = scheduleRequest(cmd, serial, USER_NOTES);
+      const body = scheduleRequest(cmd, serial, SCHEDULE_TAG);
       steps.push({ action: 'createSchedule', body });
       outcome.mode = SCHEDULE_MODES[cmd.command as ScheduleCommand];
     }
@@ -152,6 +153,17 @@ export class ControlExecutor {
     return [
       ...state.schedules.map((s): PlannedStep => ({ action: 'deleteSchedule', serial: s.serial, scheduleId: s.scheduleId })),
       ...state.envelopes.map((eventId): PlannedStep => ({ action: 'deleteEnvelope', eventId })),
+    ];
+  }
+
+  /** For auto: deletes of what other nodes of this package left on the inverter and its site. */
+  private async leftoverSteps(serial: string, siteId: string, planned: PlannedStep[]): Promise<PlannedStep[]> {
+    const [schedules, envelopes] = await Promise.all([this.account.api.schedulesBySerial(serial), this.account.api.envelopesBySite(siteId)]);
+    const leftovers = packageLeftovers(schedules, envelopes, EVENT_ID_PREFIX, Date.now());
+    const known = new Set(planned.map((step) => (step.action === 'deleteSchedule' ? step.scheduleId : step.action === 'deleteEnvelope' ? step.eventId : '')));
+    return [
+      ...leftovers.scheduleIds.filter((id) => !known.has(id)).map((scheduleId): PlannedStep => ({ action: 'deleteSchedule', serial, scheduleId })),
+      ...leftovers.eventIds.filter((id) => !known.has(id)).map((eventId): PlannedStep => ({ action: 'deleteEnvelope', eventId })),
     ];
   }
 

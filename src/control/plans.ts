@@ -29,7 +29,7 @@ export const PORTAL_MODES_BY_COMMAND: Readonly<Record<PortalCommand, PortalMode>
   auto: 'Auto',
 };
 
-const EVENT_ID_PREFIX = 'node-red-redback-';
+export const EVENT_ID_PREFIX = 'node-red-redback-';
 export const MAX_EVENT_ID_LENGTH = 128;
 const EVENT_SUFFIX_LENGTH = 6;
 

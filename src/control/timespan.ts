@@ -19,3 +19,12 @@ export function formatDuration(minutes: number): string {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** A TimeSpan from the cloud (`[d.]hh:mm:ss[.fraction]`) in milliseconds; null when it is not one. */
+export function parseDurationMs(text: unknown): number | null {
+  const m = typeof text === 'string' ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(text.trim()) : null;
+  if (!m) return null;
+  const [days, hours, minutes, seconds] = [m[1] ?? '0', m[2], m[3], m[4]].map(Number);
+  if (minutes > 59 || seconds > 59) return null;
+  return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000 + Math.round(Number(`0.${m[5] ?? '0'}`) * 1000);
+}
