@@ -114,6 +114,44 @@ describe('RedbackAccount', () => {
       should(message).not.match(/Bearer [A-Za-z0-9]/);
     }
   });
+
+  describe('closing', () => {
+    it('logs off the portal before it releases its sockets, and the holder waits for that', async () => {
+      const account = accountFor(sim);
+      await account.portal().login();
+      should(sim.portalSessions.count()).equal(1);
+      let loggedOff = false;
+      const holder = new AccountHolder(() => account);
+      holder.acquire('control');
+      const closing = holder.closeWhenReleased(5000).then(() => {
+        loggedOff = sim.portalSessions.count() === 0;
+      });
+      holder.release('control');
+      should(account.transport.closed).be.false(); // still logging off
+      await closing;
+      should(loggedOff).be.true();
+      should(account.transport.closed).be.true();
+    });
+
+    it('waits at most its budget for a portal that does not answer the log-off, then closes', async () => {
+      const account = accountFor(sim);
+      await account.portal().login();
+      sim.faults.add({ kind: 'slow', surface: 'portal', path: 'LogOff', delayMs: 30_000 });
+      const started = Date.now();
+      await account.shutdown(200);
+      should(Date.now() - started).be.within(150, 2000);
+      should(account.transport.closed).be.true();
+    });
+
+    it('closes at once when it never logged in to the portal', async () => {
+      const account = accountFor(sim);
+      await account.sites();
+      const shutdown = account.shutdown();
+      should(account.transport.closed).be.true();
+      await shutdown;
+      should(sim.requestCount({ surface: 'portal' })).equal(0);
+    });
+  });
 });
 
 describe('AccountHolder', () => {
@@ -162,50 +200,6 @@ describe('AccountHolder', () => {
     } finally {
       clock.restore();
     }
-  });
-});
-
-describe('closing an account', () => {
-  let sim: RedbackSimulator;
-  beforeEach(async () => {
-    sim = await startSim();
-  });
-  afterEach(() => sim.stop());
-
-  it('logs off the portal before it releases its sockets, and the holder waits for that', async () => {
-    const account = accountFor(sim);
-    await account.portal().login();
-    should(sim.portalSessions.count()).equal(1);
-    let loggedOff = false;
-    const holder = new AccountHolder(() => account);
-    holder.acquire('control');
-    const closing = holder.closeWhenReleased(5000).then(() => {
-      loggedOff = sim.portalSessions.count() === 0;
-    });
-    holder.release('control');
-    should(account.transport.closed).be.false(); // still logging off
-    await closing;
-    should(loggedOff).be.true();
-    should(account.transport.closed).be.true();
-  });
-
-  it('waits at most its budget for a portal that does not answer the log-off, then closes', async () => {
-    const account = accountFor(sim);
-    await account.portal().login();
-    sim.faults.add({ kind: 'slow', surface: 'portal', path: 'LogOff', delayMs: 30_000 });
-    const started = Date.now();
-    await account.shutdown(200);
-    should(Date.now() - started).be.within(150, 2000);
-    should(account.transport.closed).be.true();
-  });
-
-  it('closes at once when it never logged in to the portal', async () => {
-    const account = accountFor(sim);
-    await account.sites();
-    const shutdown = account.shutdown();
-    should(account.transport.closed).be.true();
-    await shutdown;
-    should(sim.requestCount({ surface: 'portal' })).equal(0);
   });
 });
 
