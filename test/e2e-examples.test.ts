@@ -12,6 +12,7 @@ import path from 'path';
 import { DEFAULT_CREDENTIALS, defaultAccount, type AccountDef, type RedbackSimulator } from '../src/sim';
 import { installedVersion, packAndInstall, startInstalledNodeRed, type InstalledUserDir } from './helpers/installed-node-red';
 import { PACKAGE_ROOT, freePort, type NodeRedProcess } from './helpers/node-red-process';
+import { realDelay, waitUntil } from './helpers/real-time';
 import { request, startSim } from './helpers/sim';
 
 const MODULE = '@solar-nodes/node-red-redback';
@@ -43,16 +44,8 @@ function exampleFiles(dir: string): string[] {
   }).sort();
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(done: () => boolean, what: () => string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await delay(100);
-  }
+function waitFor(done: () => boolean, what: () => string, timeoutMs = 15_000): Promise<void> {
+  return waitUntil(done, what, timeoutMs, 100);
 }
 
 /** A stand-in for Amber's `/v1/sites/{id}/prices/current`: a 30-minute interval around now, cheap enough to charge. */
@@ -323,7 +316,7 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
 
       // A few seconds of running: nothing missing, and no error from our nodes (other modules, e.g.
       // the Home Assistant nodes without a Home Assistant, may complain).
-      await delay(Math.max(0, deployedAt + SETTLE_MS - Date.now()));
+      await realDelay(Math.max(0, deployedAt + SETTLE_MS - Date.now()));
       const log = nr!.output().slice(logStart);
       should(log).not.match(/Waiting for missing types/);
       should(log).not.match(/\[error\] (Unhandled|Uncaught)|config node dependency/i);

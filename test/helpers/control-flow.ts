@@ -14,25 +14,10 @@ import type { AccountCredentials, RedbackAccount } from '../../src/account/accou
 import { Transport, type HttpRequest } from '../../src/http/transport';
 import type { RedbackSimulator } from '../../src/sim';
 import { simCredentials } from './account';
+import { realDelay, waitUntil } from './real-time';
 
-// The real timer functions, kept before any test installs sinon's fake timers.
-const realSetTimeout = globalThis.setTimeout;
-const realSetImmediate = globalThis.setImmediate;
-
-/** Waits `ms` of real time, whatever sinon has done to setTimeout. */
-export function realDelay(ms: number): Promise<void> {
-  return new Promise((resolve) => realSetTimeout(resolve, ms));
-}
-
-/** Lets real I/O run until `done()` holds; fails after `timeoutMs` of real time. */
-export async function waitUntil(done: () => boolean, what: string | (() => string), timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => realSetImmediate(resolve));
-    await realDelay(1);
-  }
-}
+// Re-exported: the tests take them from here with the flow helpers.
+export { realDelay, waitUntil };
 
 export const IDS = { tab: 'tab', account: 'acc', control: 'ctl', out: 'out', catcher: 'catch', caught: 'caught' };
 

@@ -4,6 +4,7 @@ import path from 'path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { PACKAGE_ROOT } from './node-red-process';
 import { NODE_RED_VERSION } from './node-red-under-test';
+import { waitUntil } from './real-time';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots; a compatibility run keeps its own beside the main run's. */
@@ -109,11 +110,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** A browser check is a round trip: look again every 100 ms, for up to 15 s unless told. */
+export function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  return waitUntil(check, what, timeoutMs, 100);
 }

@@ -1,6 +1,6 @@
 /** Moving sinon's fake clock while real HTTP on loopback keeps running. */
 import type sinon from 'sinon';
-import { realDelay } from './read-flow';
+import { realDelay } from './real-time';
 
 /**
  * Moves fake time on in steps, letting real I/O run between them, until `done()` holds: the
