@@ -9,7 +9,7 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const cache = path.join(root, '.compat');
-const SUITE = ['config-node', 'read-node', 'control-node', 'node-red-load', 'editor-browser'].map((name) => path.join(root, 'dist', 'test', `${name}.test.js`));
+const SUITE = ['nodes/config-node', 'nodes/read-node', 'nodes/control-node', 'e2e/node-red-load', 'e2e/editor-browser'].map((name) => path.join(root, 'dist', 'test', `${name}.test.js`));
 const TARGETS = [
   { nodeRed: '3.1', node: null },
   { nodeRed: '4', node: null },

@@ -1,6 +1,6 @@
 /**
  * The fault matrix of issue 8: every simulator fault, how to turn it on and off, and what each
- * node must report while it lasts. Used by test/reliability-fault-matrix.test.ts.
+ * node must report while it lasts. Used by test/reliability/reliability-fault-matrix.test.ts.
  */
 import type { FaultSpec } from '../../src/sim/faults';
 import type { RedbackSimulator } from '../../src/sim';

@@ -1,0 +1,327 @@
+/**
+ * Every flow in examples/, deployed through the admin API of a real Node-RED that loads this
+ * package from `npm pack` output installed into a temporary user directory (with the Home
+ * Assistant nodes and the dashboard beside it), against the simulator instead of Redback's cloud
+ * and a local stand-in for Amber's API.
+ */
+import should from 'should';
+import fs from 'fs';
+import http from 'http';
+import type { AddressInfo } from 'net';
+import path from 'path';
+import { DEFAULT_CREDENTIALS, defaultAccount, type AccountDef, type RedbackSimulator } from '../../src/sim';
+import { installedVersion, packAndInstall, startInstalledNodeRed, type InstalledUserDir } from '../helpers/installed-node-red';
+import { PACKAGE_ROOT, freePort, type NodeRedProcess } from '../helpers/node-red-process';
+import { realDelay, waitUntil } from '../helpers/real-time';
+import { request, startSim } from '../helpers/sim';
+
+const MODULE = '@solar-nodes/node-red-redback';
+const OTHER_MODULES = ['node-red-contrib-home-assistant-websocket', '@flowfuse/node-red-dashboard'];
+const EXAMPLES_DIR = path.join(PACKAGE_ROOT, 'examples');
+const ARTIFACTS_DIR = path.join(PACKAGE_ROOT, 'test-artifacts');
+const AMBER_API = 'https://api.amber.com.au';
+const AMBER_SITE_ID = '01HE2ETESTAMBERSITE00000';
+const AMBER_API_KEY = 'psk_e2e0123456789abcdef';
+/** Types that are part of a flow's structure rather than nodes a module registers. */
+const STRUCTURAL_TYPES = new Set(['tab', 'group', 'junction', 'subflow']);
+/** How long our nodes run after the checks before their log is inspected. */
+const SETTLE_MS = 3000;
+
+interface FlowNode {
+  id: string;
+  type: string;
+  z?: string;
+  wires?: string[][];
+  [key: string]: unknown;
+}
+
+function exampleFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return exampleFiles(full);
+    return entry.name.endsWith('.json') ? [full] : [];
+  }).sort();
+}
+
+function waitFor(done: () => boolean, what: () => string, timeoutMs = 15_000): Promise<void> {
+  return waitUntil(done, what, timeoutMs, 100);
+}
+
+/** A stand-in for Amber's `/v1/sites/{id}/prices/current`: a 30-minute interval around now, cheap enough to charge. */
+interface AmberStub {
+  url: string;
+  requests: { path: string; query: string; authorization: string | undefined }[];
+  close(): Promise<void>;
+}
+
+async function startAmberStub(): Promise<AmberStub> {
+  const requests: AmberStub['requests'] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://amber.invalid');
+    requests.push({ path: url.pathname, query: url.search, authorization: req.headers.authorization });
+    const reply = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers.authorization !== `Bearer ${AMBER_API_KEY}`) return reply(401, { message: 'Unauthorized' });
+    if (req.method !== 'GET' || url.pathname !== `/v1/sites/${AMBER_SITE_ID}/prices/current`) return reply(404, { message: 'Not found' });
+    const start = Math.floor(Date.now() / 1_800_000) * 1_800_000;
+    const interval = (channelType: string, perKwh: number): Record<string, unknown> => ({
+      type: 'CurrentInterval', duration: 30, date: new Date(start).toISOString().slice(0, 10),
+      startTime: new Date(start + 1000).toISOString().replace('.000Z', 'Z'),
+      endTime: new Date(start + 1_800_000).toISOString().replace('.000Z', 'Z'),
+      nemTime: new Date(start + 1_800_000 + 36_000_000).toISOString().replace('.000Z', '+10:00'),
+      perKwh, spotPerKwh: 2.1, renewables: 61.5, channelType, spikeStatus: 'none', descriptor: 'veryLow', estimate: false,
+    });
+    // general 4.2 c/kWh (at or below the example's 10 c: charge); feed-in -1.5 = the user earns 1.5 c/kWh.
+    return reply(200, [interval('general', 4.2), interval('feedIn', -1.5)]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** The sites of the simulator's default account that the examples name (by site or serial), or its first site. */
+function accountFor(flows: FlowNode[][]): AccountDef {
+  const account = defaultAccount();
+  const named = new Set(flows.flat().flatMap((n) => [n.site, n.serial]).filter((v): v is string => typeof v === 'string' && v !== ''));
+  const sites = account.sites.filter((s) => named.has(s.siteId) || s.inverters.some((inv) => named.has(inv.serial)));
+  return { ...account, sites: sites.length > 0 ? sites : [account.sites[0]] };
+}
+
+/**
+ * The example as deployed here: Redback's cloud is the simulator, Amber is the stub, delays are
+ * short, and Home Assistant is a loopback address where nothing listens (without credentials the
+ * `server` node fails to start, and so does every config node that depends on it).
+ */
+function forTest(flow: FlowNode[], sim: RedbackSimulator, amberUrl: string, nobodyUrl: string): FlowNode[] {
+  const nodes = JSON.parse(JSON.stringify(flow).split(AMBER_API).join(amberUrl)) as FlowNode[];
+  for (const node of nodes) {
+    if (node.type === 'redback-config') {
+      Object.assign(node, { apiUrl: sim.url, portalUrl: sim.url, tokenUrl: '', tokenScope: '', credentials: { ...DEFAULT_CREDENTIALS } });
+    }
+    if (node.type === 'server') node.credentials = { host: nobodyUrl, access_token: 'e2e-no-home-assistant' };
+    if (node.type === 'delay' && node.pauseType === 'delay') Object.assign(node, { timeout: '0.2', timeoutUnits: 'seconds' });
+  }
+  return nodes;
+}
+
+/** Inject nodes whose messages reach `target`, nearest first; the search does not pass through other Redback nodes. */
+function injectsUpstreamOf(flow: FlowNode[], target: string): FlowNode[] {
+  const byId = new Map(flow.map((n) => [n.id, n]));
+  const sources = new Map<string, string[]>();
+  for (const node of flow) {
+    for (const output of node.wires ?? []) for (const to of output) sources.set(to, [...(sources.get(to) ?? []), node.id]);
+  }
+  const found: FlowNode[] = [];
+  const seen = new Set([target]);
+  let frontier = [target];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const from of sources.get(id) ?? []) {
+        if (seen.has(from)) continue;
+        seen.add(from);
+        const node = byId.get(from);
+        if (!node) continue;
+        if (node.type === 'inject') found.push(node);
+        else if (!node.type.startsWith('redback-')) next.push(from);
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+/** The nodes that run: not disabled, and not on a disabled tab. */
+function running(flow: FlowNode[]): FlowNode[] {
+  const disabledTabs = new Set(flow.filter((n) => n.type === 'tab' && n.disabled === true).map((n) => n.id));
+  return flow.filter((n) => n.d !== true && !(n.z !== undefined && disabledTabs.has(n.z)));
+}
+
+/** Nodes that messages from `source` reach. */
+function downstreamOf(flow: FlowNode[], source: string): FlowNode[] {
+  const byId = new Map(flow.map((n) => [n.id, n]));
+  const seen = new Set([source]);
+  const found: FlowNode[] = [];
+  let frontier = [source];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const output of byId.get(id)?.wires ?? []) {
+        for (const to of output) {
+          const node = byId.get(to);
+          if (seen.has(to) || !node) continue;
+          seen.add(to);
+          found.push(node);
+          next.push(to);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+/** An inject whose payload is the `auto` command, which creates nothing when nothing is active. */
+function sendsAuto(inject: FlowNode): boolean {
+  const payload = String(inject.payload ?? '').trim();
+  if (payload.toLowerCase() === 'auto') return true;
+  try {
+    const parsed = JSON.parse(payload) as unknown;
+    return parsed === 'auto' || (typeof parsed === 'object' && parsed !== null && (parsed as { command?: unknown }).command === 'auto');
+  } catch {
+    return false;
+  }
+}
+
+function controlRequests(sim: RedbackSimulator): number {
+  return sim.requestCount({ method: 'POST', path: 'Schedule/Create' }) + sim.requestCount({ method: 'POST', path: 'OperatingEnvelope/Create' });
+}
+
+describe('every example flow in a real Node-RED, installed from npm pack', function () {
+  this.timeout(180_000);
+  const files = exampleFiles(EXAMPLES_DIR);
+  const flows = new Map(files.map((f) => [f, JSON.parse(fs.readFileSync(f, 'utf8')) as FlowNode[]]));
+  let installed: InstalledUserDir | undefined;
+  let nr: NodeRedProcess | undefined;
+  let sim: RedbackSimulator | undefined;
+  let amber: AmberStub | undefined;
+
+  before(async function () {
+    this.timeout(240_000);
+    installed = await packAndInstall(OTHER_MODULES.map((name) => `${name}@${installedVersion(name)}`));
+    sim = await startSim({ clock: { speed: 1 }, accounts: [accountFor([...flows.values()])] });
+    amber = await startAmberStub();
+    nr = await startInstalledNodeRed(installed.userDir, { AMBER_SITE_ID, AMBER_API_KEY });
+  });
+
+  after(async () => {
+    await nr?.stop();
+    if (nr) {
+      // Kept for a look after a failure (test-artifacts/ is git-ignored).
+      fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+      fs.writeFileSync(path.join(ARTIFACTS_DIR, 'e2e-examples-node-red.log'), nr.output());
+    }
+    await sim?.stop();
+    await amber?.close();
+    installed?.remove();
+  });
+
+  it('has example flows', () => {
+    should(files.length).be.above(0);
+  });
+
+  it('loads this package and the other modules from the user directory', async () => {
+    const res = await request(`${nr!.url}/nodes`, { headers: { Accept: 'application/json' } });
+    should(res.status).equal(200);
+    const sets = res.body as { module: string; name: string; version: string; local?: boolean; enabled: boolean; err?: string }[];
+    const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const ours = sets.filter((s) => s.module === MODULE);
+    should(ours.map((s) => s.name).sort()).eql(['redback-config', 'redback-control', 'redback-read']);
+    for (const set of ours) {
+      should(set).have.properties({ enabled: true, local: true, version });
+      should(set.err).be.undefined();
+    }
+    for (const name of OTHER_MODULES) {
+      const theirs = sets.filter((s) => s.module === name);
+      should(theirs.length).be.above(0, `${name} is loaded`);
+      for (const set of theirs) should(set).have.properties({ enabled: true, local: true, version: installedVersion(name) });
+    }
+    should(fs.realpathSync(path.join(installed!.userDir, 'node_modules', MODULE))).startWith(fs.realpathSync(installed!.userDir));
+  });
+
+  for (const file of files) {
+    const name = path.relative(EXAMPLES_DIR, file);
+    it(`deploys and runs "${name}" against the simulator`, async () => {
+      const example = flows.get(file)!;
+      const live = running(example);
+      sim!.clearRequests();
+      amber!.requests.length = 0;
+      const flow = forTest(example, sim!, amber!.url, `http://127.0.0.1:${await freePort()}`);
+      const logStart = nr!.output().length;
+
+      const deploy = await request(`${nr!.url}/flows`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
+        body: JSON.stringify({ flows: flow }),
+      });
+      should(deploy.status).equal(200, deploy.text);
+      const deployedAt = Date.now();
+      // Node-RED answers the deploy before the new flows have started.
+      await waitFor(() => /\[info\] Started flows/.test(nr!.output().slice(logStart)), () => `the flows to start\n${nr!.output().slice(logStart)}`);
+
+      // Every node type of the example is installed, and the runtime has the whole flow.
+      const nodes = await request(`${nr!.url}/nodes`, { headers: { Accept: 'application/json' } });
+      const registered = new Set((nodes.body as { enabled: boolean; types: string[] }[]).flatMap((s) => (s.enabled ? s.types : [])));
+      const types = [...new Set(example.map((n) => n.type))].filter((t) => !STRUCTURAL_TYPES.has(t) && !t.startsWith('subflow:'));
+      should(types.filter((t) => !registered.has(t))).eql([], 'node types of the example that no installed module registers');
+      const deployed = await request(`${nr!.url}/flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
+      should((deployed.body.flows as FlowNode[]).map((n) => n.id).sort()).eql(example.map((n) => n.id).sort());
+
+      // Each read node polls the simulator, on its own and when an inject upstream of it fires.
+      const reads = live.filter((n) => n.type === 'redback-read');
+      if (reads.length > 0) {
+        await waitFor(() => sim!.requestCount({ path: '/Dynamic/' }) > 0, () => `a read poll of the simulator\n${nr!.output().slice(logStart)}`);
+        for (const read of reads) {
+          const [inject] = injectsUpstreamOf(live, read.id);
+          if (!inject) continue;
+          await waitFor(() => (Date.now() - deployedAt) > 2500, () => 'the first poll');
+          const before = sim!.requestCount({ path: '/Dynamic/' });
+          should((await request(`${nr!.url}/inject/${inject.id}`, { method: 'POST' })).status).equal(200, `POST /inject/${inject.id}`);
+          await waitFor(() => sim!.requestCount({ path: '/Dynamic/' }) > before, () => `a poll after inject "${String(inject.name)}"`);
+        }
+      }
+
+      // Every inject upstream of a control node (except "auto") leads to a command. With the Amber
+      // price policy each one fetches prices from the stub, with the key and site from the
+      // environment, and the first decision (charge at 4.2 c/kWh) is sent; repeats of an unchanged
+      // decision send nothing.
+      for (const control of live.filter((n) => n.type === 'redback-control')) {
+        const amberPolicy = control.pricePolicy === true && control.priceSource === 'amber';
+        for (const inject of injectsUpstreamOf(live, control.id).filter((n) => !sendsAuto(n))) {
+          const commandsBefore = controlRequests(sim!);
+          const fetchesBefore = amber!.requests.length;
+          should((await request(`${nr!.url}/inject/${inject.id}`, { method: 'POST' })).status).equal(200, `POST /inject/${inject.id}`);
+          if (amberPolicy) {
+            await waitFor(() => amber!.requests.length > fetchesBefore, () => `an Amber request after inject "${String(inject.name)}"\n${nr!.output().slice(logStart)}`);
+          } else {
+            await waitFor(() => controlRequests(sim!) > commandsBefore, () => `a schedule or envelope after inject "${String(inject.name)}"\n${nr!.output().slice(logStart)}`);
+          }
+        }
+        if (amberPolicy) {
+          await waitFor(() => sim!.requestCount({ method: 'POST', path: 'Schedule/Create' }) > 0, () => `a charge schedule for a 4.2 c/kWh general price\n${nr!.output().slice(logStart)}`);
+          for (const r of amber!.requests) {
+            should(r).have.properties({ path: `/v1/sites/${AMBER_SITE_ID}/prices/current`, authorization: `Bearer ${AMBER_API_KEY}` });
+            should(Object.fromEntries(new URLSearchParams(r.query))).eql({ next: '0', previous: '0' });
+          }
+        }
+      }
+
+      // Readings reach every Home Assistant sensor fed by a read node; with no Home Assistant there,
+      // each one says so in the log, which shows the message got through (not null, not dropped).
+      const sensors = reads.flatMap((read) => downstreamOf(live, read.id)).filter((n) => n.type === 'ha-sensor');
+      for (const sensor of sensors) {
+        const label = `[ha-sensor:${String(sensor.name || sensor.id)}]`;
+        await waitFor(() => nr!.output().slice(logStart).includes(label), () => `a reading at ${label}\n${nr!.output().slice(logStart)}`);
+      }
+
+      // A few seconds of running: nothing missing, and no error from our nodes (other modules, e.g.
+      // the Home Assistant nodes without a Home Assistant, may complain).
+      await realDelay(Math.max(0, deployedAt + SETTLE_MS - Date.now()));
+      const log = nr!.output().slice(logStart);
+      should(log).not.match(/Waiting for missing types/);
+      should(log).not.match(/\[error\] (Unhandled|Uncaught)|config node dependency/i);
+      const ourErrors = log.split('\n').filter((line) => /\[error\] \[redback-[\w-]+[:\]]/.test(line));
+      should(ourErrors).eql([], `errors from our nodes:\n${log}`);
+    });
+  }
+});
