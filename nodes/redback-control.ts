@@ -2,10 +2,12 @@
 import { randomBytes } from 'crypto';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { AccountProvider } from '../src/account/account-holder';
-import { readState, type ControlState } from '../src/control/control-state';
+import { readState } from '../src/control/control-state';
 import { ControlRunner, type RunnerSettings } from '../src/control/control-runner';
 import { failureStatus, outcomeStatus, readBackStatus } from '../src/control/status-text';
 import { isRedbackError } from '../src/http/errors';
+import { contextStore } from '../src/node-glue/context-store';
+import { accountOrRefuse } from '../src/node-glue/refusal';
 
 interface RedbackControlDef extends NodeDef {
   account: string;
@@ -33,21 +35,13 @@ export = function register(RED: NodeAPI): void {
   function RedbackControl(this: Node, config: RedbackControlDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
-    if (!accountNode) {
-      node.status(failureStatus('no Redback account'));
-      node.on('input', (_msg: NodeMessage, _send: unknown, done: (err?: Error) => void) =>
-        done(new Error('redback-control needs a Redback account (redback-config)')));
-      return;
-    }
+    const accountNode = accountOrRefuse(node, RED.nodes.getNode(config.account) as AccountNode | null, 'redback-control');
+    if (!accountNode) return;
     if (config.method === 'portal' && !(RED.settings as { contextStorage?: unknown }).contextStorage) {
       node.warn('the portal method keeps its revert-to-Auto deadline in context: configure a persistent contextStorage in settings.js so a restart still reverts on time');
     }
     const context = node.context();
-    const store = {
-      load: (): ControlState => readState(context.get(STATE_KEY)),
-      save: (state: ControlState): void => context.set(STATE_KEY, state),
-    };
+    const store = contextStore(context, STATE_KEY, readState);
     let runner: ControlRunner | null = null;
     let closed = false;
     const getRunner = (): ControlRunner => {

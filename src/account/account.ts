@@ -91,6 +91,11 @@ export class RedbackAccount {
     return this.api.dynamicBySerial(serial);
   }
 
+  /** The latest dynamic readings of many inverters, through `Multiple/BySerialNumber/Dynamic` (100 a request). */
+  dynamicMany(serials: string[]): Promise<DynamicData[]> {
+    return this.api.dynamicMultiple(serials);
+  }
+
   /** The portal client, made on first use; a `config` error when no portal login is set. */
   portal(): PortalClient {
     if (this.transport.closed) throw new RedbackError('closed', 'the Redback connection was closed');

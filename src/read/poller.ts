@@ -7,6 +7,9 @@
  * an anchor and an interval then poll together, so their identical reads share one request,
  * however far apart they were started; counted from each poll's own start, timers that began
  * together drift apart by a few ms a tick and soon miss each other's requests.
+ *
+ * A timed poll due within half an interval of the start of a poll `now()` completed is skipped:
+ * the timer moves on to the next instant of the cadence instead.
  */
 export interface PollerOptions<T> {
   intervalMs: number;
@@ -22,6 +25,8 @@ export interface PollerOptions<T> {
 
 export class Poller<T = unknown> {
   private timer: NodeJS.Timeout | null = null;
+  /** When the pending timer fires (Date.now() scale). */
+  private timerDueMs = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
 
@@ -36,9 +41,14 @@ export class Poller<T = unknown> {
     if (this.running) return this.running;
     if (this.stopped) return Promise.resolve();
     const started = Date.now();
-    this.running = this.options.poll(trigger).finally(() => {
+    let completed = false;
+    this.running = this.options.poll(trigger).then(() => {
+      completed = true;
+    }).finally(() => {
       this.running = null;
-      if (!this.stopped && this.timer === null) this.schedule(this.delayAfter(started));
+      if (this.stopped) return;
+      const timerTooSoon = completed && this.timer !== null && this.timerDueMs - started < this.options.intervalMs / 2;
+      if (this.timer === null || timerTooSoon) this.schedule(this.delayAfter(started));
     });
     return this.running;
   }
@@ -66,6 +76,7 @@ export class Poller<T = unknown> {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerDueMs = Date.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = null;
       // A poll asked for by now() is under way: its caller reports the outcome, and it reschedules the timer.

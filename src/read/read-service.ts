@@ -121,7 +121,7 @@ export function select(sites: SiteSummary[], selection: ReadSelection): { siteId
 /** Each inverter's own by-serial reading (site endpoints only see a site's first inverter). */
 async function readDynamics(account: RedbackAccount, serials: string[]): Promise<Map<string, DynamicData>> {
   const list = serials.length > MULTIPLE_THRESHOLD
-    ? await account.api.dynamicMultiple(serials)
+    ? await account.dynamicMany(serials)
     : await Promise.all(serials.map((serial) => account.dynamic(serial)));
   const bySerial = new Map<string, DynamicData>();
   list.forEach((data, i) => {

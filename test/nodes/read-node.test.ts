@@ -14,7 +14,10 @@ import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
 import type { SitePayload } from '../../src/model/payloads';
 import { fleetAccount, type RedbackSimulator } from '../../src/sim';
 import { simCredentials } from '../helpers/account';
-import { IDS, fixInverter, loadReadFlow, readFlowConfig, realDelay, waitUntil, type ReadFlow, type ReadNodeView } from '../helpers/read-flow';
+import configNode = require('../../nodes/redback-config');
+import readNode = require('../../nodes/redback-read');
+import { IDS, fixInverter, loadReadFlow, observe, readFlowConfig, realDelay, waitUntil, type ReadFlow, type ReadNodeView } from '../helpers/read-flow';
+import { ANSWER_FROM_LAST_POLL_MS } from '../../src/read/read-runner';
 import { startSim } from '../helpers/sim';
 
 helper.init(NODE_RED_RUNTIME);
@@ -37,12 +40,15 @@ const ZERO_ENERGY = { pvKWh: 0, loadKWh: 0, gridImportKWh: 0, gridExportKWh: 0, 
 describe('redback-read node', () => {
   let sim: RedbackSimulator;
   let clock: sinon.SinonFakeTimers;
+  /** Whether the test fakes Date too (fakeDateToo). */
+  let dateFaked = false;
 
   before(() => helper.startServer());
   after(() => helper.stopServer());
   beforeEach(async () => {
     sim = await startSim();
     clock = sinon.useFakeTimers({ toFake: TIMERS, shouldAdvanceTime: false });
+    dateFaked = false;
   });
   afterEach(async () => {
     await helper.unload();
@@ -52,6 +58,7 @@ describe('redback-read node', () => {
 
   /** Replaces the fake clock with one that also fakes Date, starting at `now`. */
   const fakeDateToo = (now: number): void => {
+    dateFaked = true;
     clock.restore();
     clock = sinon.useFakeTimers({ toFake: [...TIMERS, 'Date'], now, shouldAdvanceTime: false });
   };
@@ -73,8 +80,12 @@ describe('redback-read node', () => {
   };
   const dynamicReads = (serial = ''): number => sim.requestCount({ path: `Dynamic/BySerialNumber/${serial}` });
   const hhmm = (d: Date): string => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  /** Polls by input and waits for the three outputs. */
+  /**
+   * Polls by input and waits for the three outputs. With a fake Date, the clock first moves past the
+   * 2 s in which an input is answered from the last poll, so each call reads the cloud again.
+   */
   const pollAndWait = async (flow: ReadFlow, counts: { site?: number; inverter?: number; battery?: number }, msg: object = {}): Promise<void> => {
+    if (dateFaked) clock.setSystemTime(clock.now + ANSWER_FROM_LAST_POLL_MS + 1);
     flow.poll(msg);
     await flow.received(counts);
     await realDelay(10); // anything else that was going to arrive
@@ -376,6 +387,32 @@ describe('redback-read node', () => {
     });
   });
 
+  describe('settings refused at deploy', () => {
+    /** Deploys the read node with `change` applied, and checks the refusal: a red ring, an error, a failed input, no request. */
+    const refused = async (change: Record<string, unknown>, statusText: string, message: RegExp): Promise<void> => {
+      const { flow, credentials } = readFlowConfig(sim, { serial: ST });
+      Object.assign(flow.find((n) => (n as { id: string }).id === IDS.read)!, change);
+      await helper.load([configNode, readNode], flow as Parameters<typeof helper.load>[1], credentials);
+      const view = observe();
+      const spied = view.node as unknown as { status: sinon.SinonSpy; error: sinon.SinonSpy };
+      const own = (spy: sinon.SinonSpy): unknown[][] => spy.getCalls().filter((c) => c.thisValue === view.node).map((c) => c.args);
+      should(own(spied.status)).eql([[{ fill: 'red', shape: 'ring', text: statusText }]]);
+      should(String(own(spied.error)[0]?.[0])).match(message);
+      view.poll();
+      await waitUntil(() => view.caught.length === 1, 'the input to fail');
+      should(view.caught[0].error.message).match(message);
+      await tick(120_000);
+      should(sim.requests.length).equal(0);
+      await helper.unload();
+    };
+
+    it('no account', () => refused({ account: 'missing' }, 'no Redback account', /redback-read needs a Redback account \(redback-config\)$/));
+    it('an interval that is not a number', () => refused({ interval: 'often' }, 'invalid interval', /the poll interval "often" is not a number of seconds/));
+    it('a site that is not a site id', () => refused({ site: 'S1/../All' }, 'invalid site', /the site "S1\/..\/All" is not a Redback site id/));
+    it('a serial that is not a serial', () => refused({ serial: 'RB 2108' }, 'invalid inverter serial', /the inverter serial "RB 2108" is not a Redback serial/));
+    it('a time zone Intl does not know', () => refused({ timeZone: 'Mars/Olympus' }, 'invalid time zone', /the time zone "Mars\/Olympus" is not an IANA time zone/));
+  });
+
   describe('the tick', () => {
     beforeEach(() => fixInverter(sim, ST, { pvKW: 4.2, loadKW: 1, soc: 0.78 }));
 
@@ -457,6 +494,43 @@ describe('redback-read node', () => {
       should(flow.site[1].n).equal(4);
     });
 
+    it('an input within 2 s of the end of the last poll is answered from that poll, marked fromLastPoll, without a request', async () => {
+      const flow = await loadReadFlow(sim, { serial: ST });
+      flow.poll({ n: 1 });
+      await flow.received({ site: 1, inverter: 1, battery: 1 });
+      for (let n = 2; n <= 50; n++) flow.poll({ n });
+      await flow.received({ site: 50, inverter: 50, battery: 50 });
+      should(dynamicReads()).equal(1);
+      should(flow.site[0]).not.have.property('fromLastPoll');
+      for (const msg of [flow.site[49], flow.inverter[49], flow.battery[49]]) should(msg).have.properties({ n: 50, fromLastPoll: true });
+      should(flow.site[49].payload).eql(flow.site[0].payload);
+      should(flow.caught).have.length(0);
+    });
+
+    it('an input more than 2 s after the last poll polls again', async () => {
+      const flow = await loadReadFlow(sim, { serial: ST });
+      flow.poll();
+      await flow.sites(1);
+      await realDelay(2100);
+      flow.poll();
+      await flow.sites(2);
+      should(dynamicReads()).equal(2);
+      should(flow.site[1]).not.have.property('fromLastPoll');
+    });
+
+    it('the timed poll 2 s after deploy is skipped when an input poll has just completed; the cadence goes on from that poll', async () => {
+      const flow = await loadReadFlow(sim, { serial: ST, interval: 30 });
+      await tick(1000);
+      flow.poll();
+      await flow.sites(1);
+      await tick(1000); // the first timed poll would be due now
+      await tick(10_000);
+      should([dynamicReads(), flow.site.length]).eql([1, 1]);
+      await tick(19_000); // 30 s after the input poll
+      await flow.sites(2);
+      should(dynamicReads()).equal(2);
+    });
+
     it('a poll failing with 5xx shows a yellow ring, reaches Catch with the cloud\'s words, and the next tick recovers', async () => {
       const flow = await loadReadFlow(sim, { serial: ST, interval: 60 });
       sim.faults.add({ kind: 'status', status: 503, surface: 'api', path: 'Dynamic/BySerialNumber', times: 4, body: 'Service Unavailable: planned maintenance' });
@@ -481,7 +555,7 @@ describe('redback-read node', () => {
       flow.poll(); // token, sites, static data and configuration are cached from here on
       await flow.sites(1);
       sim.faults.add({ kind: 'slow', surface: 'api', path: 'Dynamic/BySerialNumber', delayMs: 120_000, times: 4 });
-      await tick(2000); // the first timed poll
+      await tick(600_000); // the first timed poll (the one due 2 s after deploy was skipped: the input poll had just completed)
       await pump(() => flow.caught.length > 0, 'timeout error', 1000, 200_000); // 4 × 10 s and the backoff between
       should(flow.caught[0].error.message).match(/Dynamic\/BySerialNumber\/RB21081800001734 failed: no answer within 10 s$/);
       should(flow.lastStatus()).eql({ fill: 'yellow', shape: 'ring', text: 'retrying: timeout' });
@@ -578,6 +652,7 @@ describe('redback-read node', () => {
 
     it('grow by the energy of the simulated minutes between readings', async () => {
       sunny();
+      fakeDateToo(Date.now()); // pollAndWait then moves it past the answer-from-last-poll window
       const flow = await loadReadFlow(sim, { serial: ST });
       await pollAndWait(flow, { site: 1 });
       minutes(5);
@@ -630,6 +705,7 @@ describe('redback-read node', () => {
 
     it('live in the node\'s context, so a node deployed again carries on from what it stored', async () => {
       sunny();
+      fakeDateToo(Date.now()); // pollAndWait then moves it past the answer-from-last-poll window
       let flow = await loadReadFlow(sim, { serial: ST });
       await pollAndWait(flow, { site: 1 });
       minutes(5);
@@ -652,6 +728,7 @@ describe('redback-read node', () => {
 
     it('a lifetime total that goes down is passed on as reported with counterReset: true, and no period goes negative', async () => {
       sunny();
+      fakeDateToo(Date.now()); // pollAndWait then moves it past the answer-from-last-poll window
       const flow = await loadReadFlow(sim, { serial: ST });
       await pollAndWait(flow, { site: 1 });
       minutes(1);

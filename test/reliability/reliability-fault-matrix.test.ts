@@ -13,6 +13,7 @@ import should from 'should';
 import sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
 import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
+import { ANSWER_FROM_LAST_POLL_MS } from '../../src/read/read-runner';
 import type { RedbackSimulator } from '../../src/sim';
 import { loadControlFlow, type ControlFlow, type Msg } from '../helpers/control-flow';
 import { pump } from '../helpers/fake-time';
@@ -97,6 +98,7 @@ describe('reliability: the fault matrix (fault × node)', function () {
     const renewedBefore = renewals(c);
 
     await c.apply(sim, 'read');
+    await clock.tickAsync(ANSWER_FROM_LAST_POLL_MS + 1); // past the 2 s in which an input is answered from the last poll
     flow.poll({ topic: 'during the fault' });
     if (c.expect.kind === 'transparent') {
       await pump(clock, () => flow.site.length === 2 || flow.caught.length > 0, 'reading after the renewal');

@@ -15,12 +15,12 @@ describe('Poller', () => {
   });
   afterEach(() => clock.restore());
 
-  function counting(options: { failFirst?: number; durationMs?: number } = {}) {
+  function counting(options: { failFirst?: number; durationMs?: number; intervalMs?: number } = {}) {
     const calls: (string | undefined)[] = [];
     const errors: unknown[] = [];
     let failures = options.failFirst ?? 0;
     const poller = new Poller<string>({
-      intervalMs: 60_000,
+      intervalMs: options.intervalMs ?? 60_000,
       firstDelayMs: 2000,
       poll: async (trigger) => {
         calls.push(trigger);
@@ -97,6 +97,37 @@ describe('Poller', () => {
     await clock.tickAsync(60_000);
     should(calls).have.length(2);
     poller.stop();
+  });
+
+  it('skips a timed poll due within half an interval of the start of a completed input poll, and goes on from that poll', async () => {
+    const { poller, calls } = counting();
+    poller.start();
+    await clock.tickAsync(1000);
+    await poller.now('input'); // the first timed poll (at 2 s) would repeat it
+    await clock.tickAsync(1000);
+    should(calls).eql(['input']);
+    await clock.tickAsync(58_999); // 60 s after the input poll started
+    should(calls).eql(['input']);
+    await clock.tickAsync(1);
+    should(calls).eql(['input', undefined]);
+    poller.stop();
+  });
+
+  it('keeps a timed poll due more than half an interval after an input poll, and one after an input poll that failed', async () => {
+    const late = counting({ intervalMs: 2000 });
+    late.poller.start();
+    await late.poller.now('input'); // at 0 s; the timed poll at 2 s is a whole interval later
+    await clock.tickAsync(2000);
+    should(late.calls).eql(['input', undefined]);
+    late.poller.stop();
+
+    const failed = counting({ failFirst: 1 });
+    failed.poller.start();
+    await clock.tickAsync(1000);
+    await should(failed.poller.now('input')).be.rejectedWith('boom');
+    await clock.tickAsync(1000);
+    should(failed.calls).eql(['input', undefined]); // nothing to repeat: the timed poll runs
+    failed.poller.stop();
   });
 
   it('rejects a poll asked for with now() with its error, instead of reporting it', async () => {
