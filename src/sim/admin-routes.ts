@@ -2,19 +2,33 @@
  * The simulator's own admin surface (`/__sim/…`), for demos, end-to-end tests and curl: state,
  * clock, faults, expiry, per-inverter overrides and the request log. It is never faulted.
  */
-import type { InverterEntry } from './cloud';
+import type { SimClock } from './clock';
+import type { InverterEntry, SimCloud } from './cloud';
 import { isoSeconds } from './dto';
-import type { FaultSpec } from './faults';
+import type { FaultInjector, FaultSpec } from './faults';
 import { Router, badRequest, json, notFound, parseJson, type SimResponse } from './http';
-import type { RedbackSimulator } from './server';
 import type { EnergyCounters } from './types';
+import { isPlainObject } from '../util/objects';
 
-export function registerAdminRoutes(router: Router, sim: RedbackSimulator): void {
+/** What the admin routes see of the simulator (the server hands over itself). */
+export interface SimAdmin {
+  readonly clock: SimClock;
+  readonly cloud: SimCloud;
+  readonly faults: FaultInjector;
+  readonly portalSessions: { count(): number };
+  readonly requests: readonly unknown[];
+  expireTokens(): void;
+  expirePortalSessions(): void;
+  requestCountsByRoute(): Record<string, number>;
+  clearRequests(): void;
+}
+
+export function registerAdminRoutes(router: Router, sim: SimAdmin): void {
   router.add('GET', '/__sim/state', () => json(200, state(sim)));
 
   router.add('POST', '/__sim/clock', (req) => {
     const body = parseJson(req);
-    if (!isObject(body)) return badRequest({ '': ['JSON object with advanceMinutes, advanceMs or speed expected.'] });
+    if (!isPlainObject(body)) return badRequest({ '': ['JSON object with advanceMinutes, advanceMs or speed expected.'] });
     try {
       if (body.speed !== undefined) sim.clock.setSpeed(Number(body.speed));
       if (body.advanceMinutes !== undefined) sim.clock.advance(Number(body.advanceMinutes) * 60_000);
@@ -28,7 +42,7 @@ export function registerAdminRoutes(router: Router, sim: RedbackSimulator): void
   router.add('GET', '/__sim/faults', () => json(200, sim.faults.list()));
   router.add('POST', '/__sim/faults', (req) => {
     const body = parseJson(req);
-    if (!isObject(body)) return badRequest({ '': ['A fault spec object is expected.'] });
+    if (!isPlainObject(body)) return badRequest({ '': ['A fault spec object is expected.'] });
     try {
       return json(200, { id: sim.faults.add(body as unknown as FaultSpec) });
     } catch (err) {
@@ -60,12 +74,12 @@ export function registerAdminRoutes(router: Router, sim: RedbackSimulator): void
     const entry = sim.cloud.inverterBySerial(params.serial);
     if (!entry) return notFound(`No inverter ${params.serial}`);
     const body = parseJson(req);
-    if (!isObject(body)) return badRequest({ '': ['JSON object with pvKW, loadKW, socPct, status or counters expected.'] });
+    if (!isPlainObject(body)) return badRequest({ '': ['JSON object with pvKW, loadKW, socPct, status or counters expected.'] });
     return applyInverterChanges(sim, entry, body);
   });
 }
 
-function applyInverterChanges(sim: RedbackSimulator, entry: InverterEntry, body: Record<string, unknown>): SimResponse {
+function applyInverterChanges(sim: SimAdmin, entry: InverterEntry, body: Record<string, unknown>): SimResponse {
   // Bring the inverter up to now first, so the change applies from the current minute on.
   sim.cloud.snapshot(entry);
   if ('pvKW' in body || 'loadKW' in body) {
@@ -73,11 +87,11 @@ function applyInverterChanges(sim: RedbackSimulator, entry: InverterEntry, body:
   }
   if (typeof body.socPct === 'number') entry.sim.setSoc(body.socPct / 100);
   if (body.status === 'OK' || body.status === 'Offline' || body.status === 'Fault') entry.sim.setStatus(body.status);
-  if (isObject(body.counters)) entry.sim.setCounters(body.counters as Partial<EnergyCounters>);
+  if (isPlainObject(body.counters)) entry.sim.setCounters(body.counters as Partial<EnergyCounters>);
   return json(200, sim.cloud.snapshot(entry));
 }
 
-function state(sim: RedbackSimulator): Record<string, unknown> {
+function state(sim: SimAdmin): Record<string, unknown> {
   return {
     now: isoSeconds(sim.clock.now()),
     speed: sim.clock.speed,
@@ -98,8 +112,4 @@ function state(sim: RedbackSimulator): Record<string, unknown> {
 
 function optionalNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
