@@ -8,6 +8,7 @@ import { Router, badRequest, empty, json, notFound, parseForm, parseJson, type P
 import { parseTimeSpan } from './timespan';
 import type { TokenStore } from './tokens';
 import { SCHEDULE_MODES, type AccountDef, type InverterMode } from './types';
+import { isPlainObject } from '../util/objects';
 
 type AuthedHandler = (req: SimRequest, params: Params, account: AccountDef) => SimResponse;
 
@@ -167,7 +168,7 @@ function paged(req: SimRequest, items: unknown[]): SimResponse {
 
 function createSchedule(req: SimRequest, account: AccountDef, ctx: SimContext): SimResponse {
   const body = parseJson(req);
-  if (!isObject(body)) return badRequest({ '': ['A non-empty JSON object body is required.'] });
+  if (!isPlainObject(body)) return badRequest({ '': ['A non-empty JSON object body is required.'] });
   const errors: Record<string, string[]> = {};
   const serial = typeof body.SerialNumber === 'string' ? body.SerialNumber : '';
   const entry = serial ? ctx.cloud.inverter(account, serial) : undefined;
@@ -185,7 +186,7 @@ function createSchedule(req: SimRequest, account: AccountDef, ctx: SimContext): 
   if (durationMs === null || durationMs <= 0) {
     errors.Duration = [durationText ? `The value '${durationText}' is not a valid positive TimeSpan.` : 'The Duration field is required.'];
   }
-  const desired = isObject(body.DesiredMode) ? body.DesiredMode : null;
+  const desired = isPlainObject(body.DesiredMode) ? body.DesiredMode : null;
   const mode = desired && typeof desired.InverterMode === 'string'
     ? SCHEDULE_MODES.find((m) => m.toLowerCase() === String(desired.InverterMode).toLowerCase())
     : undefined;
@@ -210,7 +211,7 @@ function createSchedule(req: SimRequest, account: AccountDef, ctx: SimContext): 
 
 function createEnvelope(req: SimRequest, account: AccountDef, ctx: SimContext): SimResponse {
   const body = parseJson(req);
-  if (!isObject(body)) return badRequest({ '': ['A non-empty JSON object body is required.'] });
+  if (!isPlainObject(body)) return badRequest({ '': ['A non-empty JSON object body is required.'] });
   const errors: Record<string, string[]> = {};
   const eventId = typeof body.EventId === 'string' ? body.EventId : '';
   if (!eventId) errors.EventId = ['The EventId field is required.'];
@@ -252,8 +253,4 @@ function createEnvelope(req: SimRequest, account: AccountDef, ctx: SimContext): 
     maxGenerationVA: limits.MaxGenerationPowerVA,
   });
   return reply(null);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
