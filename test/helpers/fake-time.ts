@@ -1,4 +1,4 @@
-/** Moving sinon's fake clock while real HTTP on loopback keeps running. */
+/** Moving sinon's fake clock while real HTTP on loopback keeps running: the tests' one set of clock-stepping helpers. */
 import type sinon from 'sinon';
 import { realDelay } from './real-time';
 
@@ -7,10 +7,29 @@ import { realDelay } from './real-time';
  * transport's retry waits and request deadlines and the simulator's slow answers all run on the
  * fake clock. Fails after `maxMs` of fake time.
  */
-export async function pump(clock: sinon.SinonFakeTimers, done: () => boolean, what: string, stepMs = 250, maxMs = 120_000): Promise<void> {
+export async function pump(
+  clock: sinon.SinonFakeTimers, done: () => boolean, what: string, stepMs = 250, maxMs = 120_000, settleMs = 3,
+): Promise<void> {
   for (let advanced = 0; !done(); advanced += stepMs) {
     if (advanced > maxMs) throw new Error(`no ${what} after ${advanced} ms of fake time`);
-    await realDelay(3);
+    await realDelay(settleMs);
     if (!done()) await clock.tickAsync(stepMs);
+  }
+}
+
+/** Moves fake time on by `ms`, then lets the real I/O its timers started run for `settleMs` of real time. */
+export async function tick(clock: sinon.SinonFakeTimers, ms: number, settleMs = 20): Promise<void> {
+  await clock.tickAsync(ms);
+  await realDelay(settleMs);
+}
+
+/** Moves the fake timers and the simulator's clock on together, `stepMs` at a time, letting real I/O run between steps. */
+export async function advanceWithSim(
+  clock: sinon.SinonFakeTimers, simClock: { advance(ms: number): void }, ms: number, stepMs = 1000, settleMs = 2,
+): Promise<void> {
+  for (let done = 0; done < ms; done += stepMs) {
+    simClock.advance(stepMs);
+    await clock.tickAsync(stepMs);
+    await realDelay(settleMs);
   }
 }

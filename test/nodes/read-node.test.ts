@@ -18,6 +18,7 @@ import configNode = require('../../nodes/redback-config');
 import readNode = require('../../nodes/redback-read');
 import { IDS, fixInverter, loadReadFlow, observe, readFlowConfig, realDelay, waitUntil, type ReadFlow, type ReadNodeView } from '../helpers/read-flow';
 import { ANSWER_FROM_LAST_POLL_MS } from '../../src/read/read-runner';
+import { pump as pumpFakeClock, tick as tickFakeClock } from '../helpers/fake-time';
 import { startSim } from '../helpers/sim';
 
 helper.init(NODE_RED_RUNTIME);
@@ -63,21 +64,13 @@ describe('redback-read node', () => {
     clock = sinon.useFakeTimers({ toFake: [...TIMERS, 'Date'], now, shouldAdvanceTime: false });
   };
   /** Moves fake time on and lets the polls it starts reach the simulator. */
-  const tick = async (ms: number): Promise<void> => {
-    await clock.tickAsync(ms);
-    await realDelay(20);
-  };
+  const tick = (ms: number): Promise<void> => tickFakeClock(clock, ms);
   /**
    * Moves fake time on in small steps, letting real I/O run between them, until `done()` holds:
    * the transport's retry waits and request deadlines run on the fake clock too.
    */
-  const pump = async (done: () => boolean, what: string, stepMs = 100, maxMs = 120_000): Promise<void> => {
-    for (let advanced = 0; !done(); advanced += stepMs) {
-      if (advanced > maxMs) throw new Error(`no ${what} after ${advanced} ms of fake time`);
-      await realDelay(5);
-      if (!done()) await clock.tickAsync(stepMs);
-    }
-  };
+  const pump = (done: () => boolean, what: string, stepMs = 100, maxMs = 120_000): Promise<void> =>
+    pumpFakeClock(clock, done, what, stepMs, maxMs, 5);
   const dynamicReads = (serial = ''): number => sim.requestCount({ path: `Dynamic/BySerialNumber/${serial}` });
   const hhmm = (d: Date): string => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
   /**

@@ -11,6 +11,7 @@ import helper from 'node-red-node-test-helper';
 import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
 import type { RedbackSimulator } from '../../src/sim';
 import { loadControlFlow, realDelay, waitUntil } from '../helpers/control-flow';
+import { advanceWithSim } from '../helpers/fake-time';
 import { FIXED_START, startSim } from '../helpers/sim';
 
 helper.init(NODE_RED_RUNTIME);
@@ -41,13 +42,7 @@ describe('reliability: the read-back of a replaced command', function () {
   });
 
   /** Moves the node's and the simulator's clocks on together, a second at a time. */
-  const advance = async (ms: number): Promise<void> => {
-    for (let done = 0; done < ms; done += 1000) {
-      sim.clock.advance(1000);
-      await clock.tickAsync(1000);
-      await realDelay(2);
-    }
-  };
+  const advance = (ms: number): Promise<void> => advanceWithSim(clock, sim.clock, ms);
 
   it('is dropped: only the command in force is read back, and nothing reports the replaced one', async () => {
     const flow = await loadControlFlow(sim, { serial: ST });

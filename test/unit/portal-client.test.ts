@@ -8,6 +8,7 @@ import { Transport, type HttpRequest, type HttpResponse } from '../../src/http/t
 import { PortalClient, type PortalMode } from '../../src/portal/portal-client';
 import { DEFAULT_CREDENTIALS, type RedbackSimulator } from '../../src/sim';
 import { rejection as expectRedbackError } from '../helpers/errors';
+import { CONFIGURE_PAGE, fakePortal, sendHtml, sendJson } from '../helpers/fake-portal';
 import { startSim } from '../helpers/sim';
 
 const SERIAL = 'RB21081800001734';
@@ -450,32 +451,11 @@ describe('portal client', () => {
     });
 
     it('accepts a 200 {"error":"Login session expired."} from the Set as an ended session and logs in again', async () => {
-      let logins = 0;
-      let sets = 0;
-      const url = await serve((req, res) => {
-        const p = (req.url ?? '').split('?')[0];
-        if (req.method === 'GET' && p === '/Account/Login') {
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          res.end('<form class="login-form"><input type="hidden" name="__RequestVerificationToken" value="t"></form>');
-        } else if (req.method === 'POST' && p === '/Account/Login') {
-          logins++;
-          res.writeHead(302, { Location: '/ui/', 'Set-Cookie': `.AspNet.ApplicationCookie=session-${logins}-abcdef; path=/; HttpOnly` });
-          res.end();
-        } else if (p === '/productcontrol/Configure') {
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          res.end('<form id="GlobalAntiForgeryToken"><input type="hidden" name="__RequestVerificationToken" value="c"></form>');
-        } else if (p === '/productcontrol/Index') {
-          sets++;
-          res.writeHead(200, { 'Content-Type': 'application/json' });
-          res.end(sets === 1 ? '{"error":"Login session expired."}' : '');
-        } else {
-          res.writeHead(404);
-          res.end();
-        }
-      });
+      const portal = fakePortal({ httpOnly: true, set: (res, n) => sendJson(res, n === 1 ? '{"error":"Login session expired."}' : '') });
+      const url = await serve(portal.handler);
       await portalAt(url).setMode(SERIAL, 'ChargeBattery', 100, ROSS);
-      should(logins).equal(2);
-      should(sets).equal(2);
+      should(portal.logins).equal(2);
+      should(portal.sets).equal(2);
     });
 
     const endedConfigure: [string, (res: http.ServerResponse) => void][] = [
@@ -494,73 +474,29 @@ describe('portal client', () => {
     ];
     for (const [what, answer] of endedConfigure) {
       it(`takes ${what} from the Configure page as an ended session and logs in again`, async () => {
-        let logins = 0;
-        let configures = 0;
-        const url = await serve((req, res) => {
-          const p = (req.url ?? '').split('?')[0];
-          if (req.method === 'GET' && p === '/Account/Login') {
-            res.writeHead(200, { 'Content-Type': 'text/html' });
-            res.end('<form class="login-form"><input type="hidden" name="__RequestVerificationToken" value="t"></form>');
-          } else if (req.method === 'POST' && p === '/Account/Login') {
-            logins++;
-            res.writeHead(302, { Location: '/ui/', 'Set-Cookie': `.AspNet.ApplicationCookie=session-${logins}-abcdef; path=/` });
-            res.end();
-          } else if (p === '/productcontrol/Configure') {
-            configures++;
-            if (configures === 1) {
-              answer(res);
-              return;
-            }
-            res.writeHead(200, { 'Content-Type': 'text/html' });
-            res.end('<form id="GlobalAntiForgeryToken"><input type="hidden" name="__RequestVerificationToken" value="c"></form>');
-          } else {
-            res.writeHead(200, { 'Content-Type': 'application/json' });
-            res.end('{"success":true}');
-          }
+        const portal = fakePortal({
+          configure: (res, n) => (n === 1 ? answer(res) : sendHtml(res, CONFIGURE_PAGE)),
+          other: (_req, res) => sendJson(res, '{"success":true}'),
         });
+        const url = await serve(portal.handler);
         await portalAt(url).setMode(SERIAL, 'ChargeBattery', 100, ROSS);
-        should(logins).equal(2);
-        should(configures).equal(2);
+        should(portal.logins).equal(2);
+        should(portal.configures).equal(2);
         should(hits.filter((h) => h.startsWith('GET /Account/Login'))).have.length(2);
       });
     }
 
     it('reports a JSON success:false from the Set as rejected', async () => {
-      const url = await serve((req, res) => {
-        const p = (req.url ?? '').split('?')[0];
-        if (req.method === 'GET' && p === '/Account/Login') {
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          res.end('<form class="login-form"><input type="hidden" name="__RequestVerificationToken" value="t"></form>');
-        } else if (req.method === 'POST' && p === '/Account/Login') {
-          res.writeHead(302, { Location: '/ui/', 'Set-Cookie': '.AspNet.ApplicationCookie=zzzz-session; path=/' });
-          res.end();
-        } else if (p === '/productcontrol/Configure') {
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          res.end('<form id="GlobalAntiForgeryToken"><input type="hidden" name="__RequestVerificationToken" value="c"></form>');
-        } else {
-          res.writeHead(200, { 'Content-Type': 'application/json' });
-          res.end('{"success":false,"message":"Inverter is offline."}');
-        }
-      });
+      const refuse = (res: http.ServerResponse): void => sendJson(res, '{"success":false,"message":"Inverter is offline."}');
+      const url = await serve(fakePortal({ cookie: () => 'zzzz-session', set: refuse, other: (_req, res) => refuse(res) }).handler);
       const err = await rejection(portalAt(url).setMode(SERIAL, 'ChargeBattery', 100, ROSS));
       should(err.kind).equal('rejected');
       should(err.message).equal('POST /productcontrol/Index failed: the portal refused the change: Inverter is offline.');
     });
 
     it('reports a Configure page without its token as a changed page (response)', async () => {
-      const url = await serve((req, res) => {
-        const p = (req.url ?? '').split('?')[0];
-        if (req.method === 'GET' && p === '/Account/Login') {
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          res.end('<form class="login-form"><input type="hidden" name="__RequestVerificationToken" value="t"></form>');
-        } else if (req.method === 'POST' && p === '/Account/Login') {
-          res.writeHead(302, { Location: '/ui/', 'Set-Cookie': '.AspNet.ApplicationCookie=yyyy-session; path=/' });
-          res.end();
-        } else {
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          res.end('<html><body><div id="app"></div></body></html>');
-        }
-      });
+      const noForm = (res: http.ServerResponse): void => sendHtml(res, '<html><body><div id="app"></div></body></html>');
+      const url = await serve(fakePortal({ cookie: () => 'yyyy-session', configure: noForm, set: noForm, other: (_req, res) => noForm(res) }).handler);
       const err = await rejection(portalAt(url).setMode(SERIAL, 'ChargeBattery', 100, ROSS));
       should(err.kind).equal('response');
       should(err.message).equal(
