@@ -1,5 +1,5 @@
 /**
- * The naive way, as the Home Assistant integrations do it today (reference §8 and §10): each
+ * The naive way, as the Home Assistant integrations do it today (docs/redback-cloud.md §4.1 and §8): each
  * instance has its own token (renewed when fewer than 300 s remain), reads every inverter with its
  * own by-serial request, one after another, and logs in to the portal afresh for every command.
  * Plain axios against the same simulator; no sharing, no caches beyond the token.

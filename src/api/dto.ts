@@ -1,5 +1,5 @@
 /**
- * The cloud's JSON as the reference documents it. Every field the cloud may leave out or send as
+ * The cloud's JSON as docs/redback-cloud.md describes it. Every field the cloud may leave out or send as
  * null is optional and nullable here; readers must not assume more.
  */
 export interface Paged<T> {

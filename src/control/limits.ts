@@ -1,6 +1,6 @@
 /**
  * The inverter's power ceilings from static data, and the check of a command against them. The
- * cloud accepts any schedule power and rejects it only when the schedule starts (reference §6.1),
+ * cloud accepts any schedule power and rejects it only when the schedule starts (docs/redback-cloud.md §5.1),
  * so this check is what keeps a bad number from ever reaching the inverter.
  */
 import type { StaticView } from '../api/dto';
@@ -14,7 +14,7 @@ export interface InverterLimits {
   siteExportLimitW: number | null;
 }
 
-/** What the peers use when the cloud reports no limit (reference §6.2, §7.4). */
+/** What the peers use when the cloud reports no limit (docs/redback-cloud.md §5.3). */
 export const DEFAULT_LIMIT_W = 10_000;
 
 const POWER_LIMIT = {

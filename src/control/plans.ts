@@ -66,7 +66,7 @@ export function envelopeRequest(cmd: ControlCommand, siteId: string, limits: Inv
     MaxExportPowerW: cmd.exportLimitW,
     MaxDischargePowerW: ceiling(limits.maxDischargeW),
     MaxChargePowerW: ceiling(limits.maxChargeW),
-    // InverterLimits carries no generation ceiling; 10000 VA is what the peers send (reference §6.2).
+    // InverterLimits carries no generation ceiling; 10000 VA is what the peers send (docs/redback-cloud.md §5.2).
     MaxGenerationPowerVA: DEFAULT_LIMIT_W,
     StartAtUtc: formatIsoSeconds(cmd.startAtMs),
     EndAtUtc: formatIsoSeconds(endAtMs(cmd)),

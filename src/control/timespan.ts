@@ -1,6 +1,6 @@
 /**
  * A duration as the cloud's `Duration` field wants it: a .NET TimeSpan, `hh:mm:ss` below one day
- * and `d.hh:mm:ss` from one day, hours always 00..23 (reference §6.1: 1440 minutes is
+ * and `d.hh:mm:ss` from one day, hours always 00..23 (docs/redback-cloud.md §5.1: 1440 minutes is
  * `1.00:00:00`; `1.24:00:00` is what a popular client sends and a strict parser rejects).
  */
 export const MIN_DURATION_MINUTES = 1;

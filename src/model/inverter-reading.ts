@@ -26,7 +26,7 @@ export function siteDetails(reading: InverterReading): SiteDetails | null {
  * Whether the inverter has a battery. `BatteryCount` can read 0 on a system that has one (a cloud
  * bug seen in the wild), so a reported SoC or a battery block that reports a value also counts.
  * A battery block of nulls does not: how v2.21 shows a battery-less system is an open question
- * (reference §13), and an object of nulls is one of the candidates.
+ * (docs/redback-cloud.md §9), and an object of nulls is one of the candidates.
  */
 export function hasBattery(reading: InverterReading): boolean {
   const count = inverterStatic(reading)?.BatteryCount;

@@ -11,7 +11,7 @@ import type { HttpRequest, HttpResponse, Transport } from '../http/transport';
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** The OWIN auth cookie named by the reference (§7.1 step 4). */
+/** The OWIN auth cookie the portal sets at login (docs/redback-cloud.md §6.1). */
 export const AUTH_COOKIE = '.AspNet.ApplicationCookie';
 
 /**

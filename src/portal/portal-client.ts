@@ -1,5 +1,5 @@
 /**
- * The customer-portal client (reference §7): logs in with the portal e-mail and password, keeps
+ * The customer-portal client (docs/redback-cloud.md §6): logs in with the portal e-mail and password, keeps
  * the cookie session for later commands, reads the anti-forgery token of an inverter's Configure
  * page and posts the Set form to `productcontrol/Index`.
  *
@@ -24,7 +24,7 @@ import {
 
 export type PortalMode = 'Auto' | 'ChargeBattery' | 'DischargeBattery' | 'ImportPower' | 'ExportPower' | 'Conserve';
 
-/** The six modes the portal's Set form accepts (reference §6.3), exact case. */
+/** The six modes the portal's Set form accepts (docs/redback-cloud.md §7), exact case. */
 export const PORTAL_MODES: readonly PortalMode[] = ['Auto', 'ChargeBattery', 'DischargeBattery', 'ImportPower', 'ExportPower', 'Conserve'];
 export const MAX_PORTAL_POWER_W = 10_000;
 
@@ -32,7 +32,7 @@ export const LOGIN_PATH = '/Account/Login';
 export const CONFIGURE_PATH = '/productcontrol/Configure';
 export const SET_PATH = '/productcontrol/Index';
 export const LOG_OFF_PATH = '/Account/LogOff';
-/** The JSON error [RTPY] treats as an ended portal session (reference §7.5). */
+/** The JSON error [RTPY] treats as an ended portal session (docs/redback-cloud.md §6.4). */
 export const SESSION_EXPIRED_TEXT = 'Login session expired.';
 
 export const MISSING_CREDENTIALS = 'the portal method needs the portal e-mail and password in the Redback account';
@@ -62,7 +62,7 @@ class SessionEnded extends Error {
 
 export class PortalClient {
   private readonly base: URL;
-  /** The base URL without a trailing slash; paths from the reference are appended to it. */
+  /** The base URL without a trailing slash; the paths of docs/redback-cloud.md §6 are appended to it. */
   private readonly root: string;
   private readonly email: string;
   private readonly password: string;
@@ -90,7 +90,7 @@ export class PortalClient {
   }
 
   /**
-   * Sets the inverter's mode through the portal's Set form (reference §7.2 to §7.4). `rossVersion`
+   * Sets the inverter's mode through the portal's Set form (docs/redback-cloud.md §6.2, §6.3). `rossVersion`
    * is the inverter's SoftwareVersion from static data; `powerW` a whole number 0..10000 (sent as
    * 0 with Auto). If the session has ended, logs in again once and repeats the whole sequence.
    */
@@ -116,7 +116,7 @@ export class PortalClient {
 
   /** Forgets the session (drops the cookie jar). The transport is owned and closed by the caller. */
   /**
-   * Ends the session on the portal's side too (reference §7.6, `Account/LogOff`), so a closed
+   * Ends the session on the portal's side too (docs/redback-cloud.md §6.4, `Account/LogOff`), so a closed
    * account leaves no live session behind; then forgets it. Never throws: a session that cannot
    * be ended this way expires by itself.
    */
@@ -169,7 +169,7 @@ export class PortalClient {
     return attempt;
   }
 
-  /** Reference §7.1: GET the login page with a fresh jar, scrape its token, POST the form. */
+  /** docs/redback-cloud.md §6.1: GET the login page with a fresh jar, scrape its token, POST the form. */
   private async logIn(): Promise<Session> {
     const cookies = new CookieSession(this.transport, this.base, isLoginUrl);
     const loginUrl = this.url(LOGIN_PATH);
@@ -196,7 +196,7 @@ export class PortalClient {
     return { cookies };
   }
 
-  /** Throws unless the login POST left the login page with a session cookie (reference §7.5). */
+  /** Throws unless the login POST left the login page with a session cookie (docs/redback-cloud.md §6.1). */
   private async judgeLogin(answer: SendResult, cookies: CookieSession): Promise<void> {
     const { res, req } = answer;
     const loggedIn = await cookies.hasAuthCookie();
@@ -229,7 +229,7 @@ export class PortalClient {
     await this.postSet(session, set, token);
   }
 
-  /** Reference §7.2: the Configure page of the inverter and its form#GlobalAntiForgeryToken. */
+  /** docs/redback-cloud.md §6.2: the Configure page of the inverter and its form#GlobalAntiForgeryToken. */
   private async configureToken(session: Session, serial: string): Promise<string> {
     const req: HttpRequest = { method: 'GET', url: this.configureUrl(serial), headers: { Accept: HTML_ACCEPT } };
     const { res, req: last, toLogin } = await session.cookies.send(req, { stopAtLogin: true });
@@ -246,7 +246,7 @@ export class PortalClient {
     ));
   }
 
-  /** Reference §7.3 and §7.4: the XHR POST of the Set form, with exactly the documented fields. */
+  /** docs/redback-cloud.md §6.3: the XHR POST of the Set form, with exactly the documented fields. */
   private async postSet(session: Session, set: SetRequest, token: string): Promise<void> {
     const body = new URLSearchParams([
       ['SerialNumber', set.serial],

@@ -1,11 +1,11 @@
 /**
- * Reading the Redback portal's server-rendered pages (reference §7.1, §7.2, §7.5): the login
+ * Reading the Redback portal's server-rendered pages (docs/redback-cloud.md §6.1, §6.2, §6.4): the login
  * form's anti-forgery token, the Configure page's token, the login page's validation messages and
  * the text of an error page.
  *
  * cheerio is loaded on first use, so only the portal control path pays for it. Nothing read from a
  * page is executed or used as a URL: the form `action` attributes are ignored and the paths come
- * from the reference.
+ * from docs/redback-cloud.md §6.
  */
 import type { CheerioAPI } from 'cheerio';
 
@@ -44,12 +44,12 @@ function formToken($: CheerioAPI, formSelector: string): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** The token of the login page's `form.login-form` (reference §7.1 step 2). */
+/** The token of the login page's `form.login-form` (docs/redback-cloud.md §6.1). */
 export function loginFormToken(html: string): string | undefined {
   return formToken(load(html), LOGIN_FORM);
 }
 
-/** The token of the Configure page's `form#GlobalAntiForgeryToken` (reference §7.2). */
+/** The token of the Configure page's `form#GlobalAntiForgeryToken` (docs/redback-cloud.md §6.2). */
 export function configureFormToken(html: string): string | undefined {
   return formToken(load(html), CONFIGURE_FORM);
 }

@@ -173,7 +173,7 @@ type SetForm =
   | { ok: true; entry: InverterEntry; mode: InverterMode; powerW: number }
   | { ok: false; errors: string[] };
 
-/** Checks the §7.4 fields of the Set form. Names are matched exactly, including `Tarrif`. */
+/** Checks the fields of the Set form (docs/redback-cloud.md §6.3). Names are matched exactly, including `Tarrif`. */
 function parseSetForm(form: URLSearchParams, account: AccountDef, ctx: SimContext): SetForm {
   const errors: string[] = [];
   const field = (name: string): string | null => form.get(name);

@@ -45,7 +45,7 @@ const hhmm = (ms: number): string => {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 };
 
-/** The Set form exactly as reference §7.4 gives it (the token is checked separately). */
+/** The Set form exactly as docs/redback-cloud.md §6.3 gives it (the token is checked separately). */
 const setForm = (serial: string, mode: string, powerW: number, rossVersion: string): Record<string, string> => ({
   SerialNumber: serial,
   AppliedTariffId: '',

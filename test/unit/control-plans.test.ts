@@ -10,7 +10,7 @@ const cmd = (payload: unknown): ControlCommand => parseCommand(payload, { durati
 const SERIAL = 'RB12341234123412';
 const NOTES = 'node-red-redback n1';
 
-/** Reference §5.2: the three-phase ST10000 fixture. */
+/** docs/redback-cloud.md §4.3: the three-phase ST10000 fixture. */
 const STATIC_FIXTURE: StaticView = fixtureStatic();
 
 const NO_LIMITS: InverterLimits = { maxChargeW: null, maxDischargeW: null, maxExportW: null, maxImportW: null, siteExportLimitW: null };

@@ -1,13 +1,13 @@
 /**
  * The model: cloud DTOs -> the `redback-read` site, inverter and battery payloads.
  *
- * Contract: design.md, `redback-read`. Cloud facts: reference/redback-cloud-api.md §5, §9, §12.
+ * Contract: design.md, `redback-read`. Cloud facts: docs/redback-cloud.md §4.
  * Every expected number below is worked out by hand from the literal it comes from; the
  * arithmetic is in the comment next to it.
  */
 import should from 'should';
-import { fixtureStatic } from '../helpers/fixtures';
-import type { DynamicData, InverterConfiguration, PhaseData, StaticView } from '../../src/api/dto';
+import { fixtureBatteryLessDynamic, fixtureConfiguration, fixtureDynamic, fixtureStatic } from '../helpers/fixtures';
+import type { DynamicData, PhaseData, StaticView } from '../../src/api/dto';
 import { batteryPayload, inverterPayload } from '../../src/model/inverter-payloads';
 import { hasBattery, inverterStatic, type InverterReading } from '../../src/model/inverter-reading';
 import { ENERGY_KEYS, type SitePayload } from '../../src/model/payloads';
@@ -20,58 +20,6 @@ const SERIAL = 'RB12341234123412';
 /** A value of the wrong type where the DTO promises a number or string (the cloud is not to be trusted). */
 function junk<T>(value: unknown): T {
   return value as T;
-}
-
-/** reference §5.3: the v2.21 dynamic fixture ([JJ] `public_DynamicData`), `Metadata` left out. A fresh copy each call. */
-function fixtureDynamic(): DynamicData {
-  return {
-    TimestampUtc: '2024-12-10T22:47:40Z',
-    SiteId: SITE,
-    Phases: [
-      { Id: 'A', ActiveExportedPowerInstantaneouskW: 0.33, ActiveImportedPowerInstantaneouskW: 0, VoltageInstantaneousV: 233.1, CurrentInstantaneousA: 1.42, PowerFactorInstantaneousMinus1to1: 0.79 },
-      { Id: 'B', ActiveExportedPowerInstantaneouskW: 0.347, ActiveImportedPowerInstantaneouskW: 0, VoltageInstantaneousV: 235.3, CurrentInstantaneousA: 1.47, PowerFactorInstantaneousMinus1to1: 0.785 },
-      { Id: 'C', ActiveExportedPowerInstantaneouskW: 0.422, ActiveImportedPowerInstantaneouskW: 0, VoltageInstantaneousV: 236.1, CurrentInstantaneousA: 1.79, PowerFactorInstantaneousMinus1to1: 0.829 },
-    ],
-    FrequencyInstantaneousHz: 50.02,
-    BatterySoCInstantaneous0to1: 0.98,
-    PvPowerInstantaneouskW: 1.416,
-    InverterTemperatureC: 45.9,
-    BatteryPowerNegativeIsChargingkW: 0,
-    PvAllTimeEnergykWh: 5413.9,
-    ExportAllTimeEnergykWh: 2612.829,
-    ImportAllTimeEnergykWh: 175.108,
-    LoadAllTimeEnergykWh: 3157.7,
-    BatteryChargeAllTimeEnergykWh: 8856.1,
-    BatteryDischargeAllTimeEnergykWh: 8235.3,
-    Status: 'OK',
-    Inverters: [{ SerialNumber: SERIAL, PowerMode: { InverterMode: 'Auto', PowerW: 0 } }],
-    PVs: [
-      { CurrentA: 12.4, VoltageV: 384.5, PowerkW: 4.767 },
-      { CurrentA: 12.4, VoltageV: 384.4, PowerkW: 4.788 },
-    ],
-    Battery: {
-      CurrentNegativeIsChargingA: 0.0, VoltageV: 200.2, VoltageType: 'HV', NumberOfModules: 4,
-      Cabinets: [{ TemperatureC: 0.0, FanState: 'Off' }],
-      Modules: [
-        { CurrentNegativeIsChargingA: 0.0, VoltageV: 50.09, PowerNegativeIsChargingkW: 0.0, SoC0To1: 0.98 },
-        { CurrentNegativeIsChargingA: 0.0, VoltageV: 50.02, PowerNegativeIsChargingkW: 0.0, SoC0To1: 0.98 },
-        { CurrentNegativeIsChargingA: 0.0, VoltageV: 50.06, PowerNegativeIsChargingkW: 0.0, SoC0To1: 0.98 },
-        { CurrentNegativeIsChargingA: 0.0, VoltageV: 50.03, PowerNegativeIsChargingkW: 0.0, SoC0To1: 0.98 },
-      ],
-    },
-  };
-}
-
-
-/** reference §5.7 shape; MinSoC0to1 0.1 -> minSocPct 10. */
-function fixtureConfiguration(): InverterConfiguration {
-  return {
-    SiteId: SITE, Nmi: null, SerialNumber: SERIAL,
-    SiteExportLimitkW: null, BatteryMaxChargePowerkW: 10, BatteryMaxDischargePowerkW: 10,
-    BatteryCapacitykWh: 14.22, UsableBatteryCapacitykWh: 12.798, SystemType: 'Hybrid',
-    InverterMaxExportPowerkW: 10, InverterMaxImportPowerkW: 10,
-    MinSoC0to1: 0.1, MinOffgridSoC0to1: 0.05,
-  };
 }
 
 function fixtureReading(overrides: Partial<InverterReading> = {}): InverterReading {
@@ -326,22 +274,9 @@ describe('model: the reference fixture (three-phase ST10000, v2.21, 4 modules)',
 });
 
 describe('model: battery-less inverters', () => {
-  /** An SI5000-like grid-tie inverter: single phase, one PV string, no battery (reference §9.3). */
+  /** An SI5000-like grid-tie inverter: single phase, one PV string, no battery (docs/redback-cloud.md §4.6). */
   function batteryLessReading(battery: DynamicData['Battery'] | 'absent' = null): InverterReading {
-    const dynamic: DynamicData = {
-      TimestampUtc: '2026-03-01T02:00:07Z',
-      SiteId: 'S3', Status: 'OK',
-      Phases: [{ Id: 'A', ActiveExportedPowerInstantaneouskW: 1.1, ActiveImportedPowerInstantaneouskW: 0, VoltageInstantaneousV: 245, CurrentInstantaneousA: 13.2, PowerFactorInstantaneousMinus1to1: 0.99 }],
-      FrequencyInstantaneousHz: 49.98,
-      BatterySoCInstantaneous0to1: null,
-      PvPowerInstantaneouskW: 3.2,
-      InverterTemperatureC: 51.5,
-      BatteryPowerNegativeIsChargingkW: null,
-      PvAllTimeEnergykWh: 1200.5, ExportAllTimeEnergykWh: 700.25, ImportAllTimeEnergykWh: 310.75, LoadAllTimeEnergykWh: 811,
-      BatteryChargeAllTimeEnergykWh: null, BatteryDischargeAllTimeEnergykWh: null,
-      Inverters: [{ SerialNumber: 'RB30000000000003', PowerMode: { InverterMode: 'Auto', PowerW: 0 } }],
-      PVs: [{ CurrentA: 8.1, VoltageV: 400, PowerkW: 3.2 }],
-    };
+    const dynamic = fixtureBatteryLessDynamic();
     if (battery !== 'absent') dynamic.Battery = battery;
     return {
       siteId: 'S3',
@@ -356,7 +291,7 @@ describe('model: battery-less inverters', () => {
   for (const [label, battery] of [
     ['Battery null', null],
     ['Battery absent', 'absent'],
-    // §13 question 6: the v2.21 Battery block of a battery-less system may be an object of nulls
+    // docs/redback-cloud.md §9: the v2.21 Battery block of a battery-less system may be an object of nulls
     ['Battery an object of nulls', { CurrentNegativeIsChargingA: null, VoltageV: null, VoltageType: null, NumberOfModules: 0, Cabinets: [], Modules: [] }],
     ['Battery with null modules', { CurrentNegativeIsChargingA: null, VoltageV: null, VoltageType: null, NumberOfModules: null, Cabinets: null, Modules: [{ CurrentNegativeIsChargingA: null, VoltageV: null, PowerNegativeIsChargingkW: null, SoC0To1: null }] }],
   ] as [string, DynamicData['Battery'] | 'absent'][]) {
@@ -423,7 +358,7 @@ describe('model: battery-less inverters', () => {
   });
 });
 
-describe('model: the BatteryCount 0 bug (reference §5.5)', () => {
+describe('model: the BatteryCount 0 bug (docs/redback-cloud.md §4.6)', () => {
   it('still gives a battery message when BatteryCount is 0 but the SoC is reported', () => {
     const reading = fixtureReading();
     (reading.static!.Nodes![0].StaticData).BatteryCount = 0;
@@ -465,7 +400,7 @@ describe('model: the BatteryCount 0 bug (reference §5.5)', () => {
   });
 });
 
-describe('model: single-phase sites (reference §9.1, both shapes)', () => {
+describe('model: single-phase sites (docs/redback-cloud.md §4.6, both shapes)', () => {
   /** An SH5000-like reading: phase A only, discharging battery. */
   function singlePhase(extraPhases: PhaseData[]): InverterReading {
     const reading = fixtureReading();
