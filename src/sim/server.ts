@@ -70,6 +70,11 @@ export class RedbackSimulator {
       portalSessionMinutes: options.portalSessionMinutes ?? 30,
       strictRossVersion: options.strictRossVersion ?? true,
       wallClockControls: options.wallClockControls ?? false,
+      portalSessionCookie: options.portalSessionCookie,
+      portalSetAnswer: options.portalSetAnswer,
+      portalAjaxUnauthenticated: options.portalAjaxUnauthenticated,
+      missingMultipleV2: options.missingMultipleV2,
+      answerDelayMs: options.answerDelayMs,
     };
     this.tokens = new TokenStore(this.wallNow);
     this.portalSessions = new PortalSessions({
@@ -186,6 +191,8 @@ export class RedbackSimulator {
     if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs ?? 30_000));
     const fault = this.faults.take(['status', 'rateLimit', 'malformedJson', 'html'], surface, req.method, req.path);
     if (fault) return faultResponse(fault);
+    const delayMs = this.settings.answerDelayMs ?? 0;
+    if (delayMs > 0 && surface !== 'portal') await new Promise((resolve) => setTimeout(resolve, delayMs));
     return route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
   }
 
