@@ -2,7 +2,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { RedbackAccount, type AccountCredentials } from '../src/account/account';
 import { AccountHolder, type AccountProvider } from '../src/account/account-holder';
-import { accountSettings, type AccountSettings } from '../src/account/settings';
+import { accountSettings, isValidTimeout, MAX_TIMEOUT_S, MIN_TIMEOUT_S, type AccountSettings } from '../src/account/settings';
 import { listSites, listSitesFor, type SiteListingRequest } from '../src/account/site-listing';
 import { checkUrl } from '../src/http/url-policy';
 import { testConnection } from '../src/account/connection-test';
@@ -12,6 +12,7 @@ interface RedbackConfigDef extends NodeDef {
   portalUrl: string;
   tokenUrl: string;
   tokenScope: string;
+  timeoutS?: number | string;
 }
 
 interface RedbackConfigNode extends Node<AccountCredentials>, AccountProvider {
@@ -31,6 +32,9 @@ export = function register(RED: NodeAPI): void {
       } catch (err) {
         this.error((err as Error).message);
       }
+    }
+    if (!isValidTimeout(config.timeoutS)) {
+      this.error(`Timeout "${String(config.timeoutS)}" is not a whole number of seconds from ${MIN_TIMEOUT_S} to ${MAX_TIMEOUT_S}; using ${this.settings.timeoutS} s`);
     }
     const holder = new AccountHolder(() => new RedbackAccount({ settings: this.settings, credentials: this.credentials ?? {} }));
     this.acquire = (user) => holder.acquire(user.id);
@@ -75,7 +79,7 @@ export = function register(RED: NodeAPI): void {
     const fields = (body ?? {}) as Record<string, unknown>;
     const stored = typeof fields.id === 'string' ? (RED.nodes.getCredentials(fields.id) as AccountCredentials | undefined) : undefined;
     const request: SiteListingRequest = {};
-    for (const key of ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope', 'clientId', 'clientSecret', 'email', 'password'] as const) {
+    for (const key of ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope', 'timeoutS', 'clientId', 'clientSecret', 'email', 'password'] as const) {
       if (typeof fields[key] === 'string') request[key] = fields[key];
     }
     return [request, stored];

@@ -11,7 +11,7 @@
 })(typeof window !== 'undefined' ? window : this, function () {
   'use strict';
 
-  var SETTING_FIELDS = ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope'];
+  var SETTING_FIELDS = ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope', 'timeoutS'];
   var CREDENTIAL_FIELDS = ['clientId', 'clientSecret', 'email', 'password'];
   var HTTPS_OR_LOOPBACK = /^(https:\/\/[^\s]+|http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/[^\s]*)?)$/i;
   /** The "Add new config node" entry of Node-RED's account select. */
@@ -53,6 +53,10 @@
       } catch (err) {
         return false;
       }
+    },
+    /** Per-request timeout, seconds; empty means the default 30. */
+    timeoutS: function (value) {
+      return isBlank(value) || wholeNumberFrom(1, 300)(value);
     },
     /** Empty, https:, or http: to a loopback address (the bundled simulator). */
     optionalUrl: function (value) {

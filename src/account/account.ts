@@ -56,7 +56,8 @@ export class RedbackAccount {
     checkUrl(settings.portalUrl, 'Portal URL');
     const redactor = new Redactor();
     redactor.add(credentials.clientSecret, credentials.password);
-    this.transport = new Transport({ ...options.transport, redactor });
+    // The account's timeout, unless the caller (a test) sets its own.
+    this.transport = new Transport({ timeoutMs: settings.timeoutS * 1000, ...options.transport, redactor });
     const now = options.now ?? Date.now;
     this.tokens = new TokenManager({
       tokenUrl,

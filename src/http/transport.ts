@@ -40,7 +40,7 @@ export interface HttpResponse {
 
 export interface TransportOptions {
   redactor: Redactor;
-  /** Per-request timeout; default 10 s. */
+  /** Per-request timeout; default 30 s (the account's `timeoutS`). */
   timeoutMs?: number;
   /** Retries after the first attempt; default 3. */
   maxRetries?: number;
@@ -66,7 +66,7 @@ export class Transport {
 
   constructor(options: TransportOptions) {
     this.redactor = options.redactor;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 3;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
     this.backoff = {
