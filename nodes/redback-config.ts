@@ -7,6 +7,8 @@ import { listSites, listSitesFor, type SiteListingRequest } from '../src/account
 import { checkUrl } from '../src/http/url-policy';
 import { testConnection } from '../src/account/connection-test';
 import { refuseAdminRequest, storedCredentialsFor } from '../src/account/admin-guard';
+import { diagnosticsFile, diagnosticsFileName } from '../src/diagnostics/file';
+import { DiagnosticsRecorder } from '../src/diagnostics/recorder';
 
 interface RedbackConfigDef extends NodeDef {
   apiUrl: string;
@@ -20,6 +22,8 @@ interface RedbackConfigNode extends Node<AccountCredentials>, AccountProvider {
   settings: AccountSettings;
   /** The account for the editor's site list, kept a while after (see AccountHolder.lend). */
   lendAccount(): RedbackAccount;
+  /** What this node's accounts saw of the cloud, for the diagnostics file. */
+  recorder: DiagnosticsRecorder;
 }
 
 /** Below Node-RED's 15 s close timeout. */
@@ -41,7 +45,8 @@ export = function register(RED: NodeAPI): void {
     if (!isValidTimeout(config.timeoutS)) {
       this.error(`Timeout "${String(config.timeoutS)}" is not a whole number of seconds from ${MIN_TIMEOUT_S} to ${MAX_TIMEOUT_S}; using ${this.settings.timeoutS} s`);
     }
-    const holder = new AccountHolder(() => new RedbackAccount({ settings: this.settings, credentials: this.credentials ?? {} }));
+    this.recorder = new DiagnosticsRecorder();
+    const holder = new AccountHolder(() => new RedbackAccount({ settings: this.settings, credentials: this.credentials ?? {}, recorder: this.recorder }));
     this.acquire = (user) => holder.acquire(user.id);
     this.release = (user) => holder.release(user.id);
     this.lendAccount = () => holder.lend(EDITOR_KEEP_MS);
@@ -81,6 +86,35 @@ export = function register(RED: NodeAPI): void {
     }
     void listSites(() => node.lendAccount().sites()).then((result) => res.status(result.status).json(result.body));
   });
+
+  // The config dialog's "Download diagnostics": what this deployed account saw of the cloud,
+  // with secrets and personal data removed (docs/diagnostics.md).
+  RED.httpAdmin.get('/redback-config/:id/diagnostics', canWrite, (req, res) => {
+    if (refused(req, res, false)) return;
+    const node = RED.nodes.getNode(String(req.params.id)) as RedbackConfigNode | null;
+    if (!node || node.type !== 'redback-config') {
+      res.status(404).json({ error: 'no deployed Redback account with this id; deploy it first', kind: 'config' });
+      return;
+    }
+    void nodeRedVersion().then((nodeRed) => {
+      const file = diagnosticsFile({
+        settings: node.settings, credentials: node.credentials ?? {}, recorder: node.recorder, nodeRedVersion: String(nodeRed),
+      });
+      res.set('Content-Disposition', `attachment; filename="${diagnosticsFileName()}"`);
+      res.set('Cache-Control', 'no-store');
+      res.status(200).json(file);
+    }, () => res.status(500).json({ error: 'the diagnostics could not be made', kind: 'internal' }));
+  });
+
+  /** RED.version() gives a string or a promise, depending on the runtime (and none in some test runtimes). */
+  async function nodeRedVersion(): Promise<string> {
+    try {
+      const version = typeof RED.version === 'function' ? await (RED.version() as unknown) : RED.version;
+      return typeof version === 'string' && version !== '' ? version : 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
 
   /**
    * A dialog's settings and credentials, and those stored credentials of the deployed node it
