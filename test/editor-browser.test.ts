@@ -164,6 +164,7 @@ describe('editor in a real browser', function () {
     const file = JSON.parse(require('fs').readFileSync(await download.path(), 'utf8'));
     should(file.format).equal('redback-diagnostics');
     should(file.endpoints.length).be.above(0);
+    should(file.versions.nodeRed).match(/^\d+\.\d+\.\d+/); // a real runtime tells its version
     const text = JSON.stringify(file);
     for (const id of [...SITES, ...SERIALS, DEFAULT_CREDENTIALS.clientSecret, DEFAULT_CREDENTIALS.password]) should(text).not.containEql(id);
     await page.locator('#node-config-input-redback-diagnostics-result[data-outcome="ok"]').waitFor();
