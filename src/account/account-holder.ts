@@ -34,7 +34,7 @@ export class AccountHolder {
 
   /**
    * The account for the editor's site list, kept `keepMs` after the last such call even when no
-   * node holds it, so repeated listings reuse the token and the cached sites (issue 14).
+   * node holds it, so repeated listings reuse the token and the cached sites.
    */
   lend(keepMs: number): RedbackAccount {
     const account = this.acquire(EDITOR);

@@ -1,7 +1,7 @@
 /**
  * Checks for the config node's admin routes, which Node-RED serves without any login when it
  * has no `adminAuth` (its default): a page on another site must not be able to make Node-RED
- * send the stored secrets anywhere (issue 14).
+ * send the stored secrets anywhere.
  *
  * - Bodies are accepted only as `application/json`: a browser sends that cross-site only after a
  *   preflight, which Node-RED refuses.

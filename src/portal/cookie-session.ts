@@ -13,9 +13,9 @@ export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
- * Cookies are told apart by nothing but their values: the portal's session cookie may have any
- * name (issue 13), so every value received is registered with the redactor, each name keeping its
- * latest two values, for at most this many names.
+ * The portal's session cookie may have any name (docs/diagnostics.md), so every cookie value
+ * received is registered with the redactor, each name keeping its latest two values, for at most
+ * this many names.
  */
 const MAX_REDACTED_COOKIE_NAMES = 32;
 

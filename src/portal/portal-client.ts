@@ -197,7 +197,7 @@ export class PortalClient {
   }
 
   /**
-   * Throws unless the login POST left the login page (issue 13): judged by what the portal does,
+   * Throws unless the login POST left the login page (docs/diagnostics.md, variants): judged by what the portal does,
    * never by a cookie's name. A redirect elsewhere, or an answer without the login form, is a
    * login; the Configure page then shows whether the session holds (an ended one is logged in
    * again once).
@@ -278,7 +278,7 @@ export class PortalClient {
 
     const json = parseJson(res.body);
     if (isPlainObject(json)) {
-      // A success unless the portal says otherwise: {"success":true,"error":""} is a success (issue 13).
+      // A success unless the portal says otherwise: {"success":true,"error":""} is a success (docs/diagnostics.md).
       if (json.success === false || (typeof json.error === 'string' && json.error.trim() !== '')) {
         throw new RedbackError('rejected', this.transport.describe(
           last, `the portal refused the change: ${cloudText(this.transport.redactor.clean(res.body)) || 'no reason given'}`,
