@@ -2,12 +2,14 @@
  * What a diagnostics file holds about the cloud, recorded as the account's transport talks to it:
  * per endpoint (method and path, ids replaced by pseudonyms) the last answer and the last 50
  * requests. Bounded (at most 100 endpoints, 50 requests each, answers of at most 512 KB) and
- * in memory only; everything is made safe to share when it is recorded (see sanitize.ts).
+ * in memory only. Recording costs a few object copies per request; the answers are made safe to
+ * share (sanitize.ts) when the file is asked for, all together, so a pseudonym learnt from one
+ * answer replaces that id in every other.
  */
 import type { Redactor } from '../http/redactor';
 import type { Exchange } from '../http/transport';
 import { Pseudonyms } from './pseudonyms';
-import { cleanText, sanitizeBody, type SanitizedBody } from './sanitize';
+import { cleanText, learnJsonIds, MAX_JSON_BODY, sanitizeBody, type SanitizedBody } from './sanitize';
 
 export const MAX_ENDPOINTS = 100;
 export const MAX_REQUESTS_PER_ENDPOINT = 50;
@@ -46,9 +48,23 @@ export interface RecordedEndpoint {
   requests: RecordedRequest[];
 }
 
+/** An answer as received, until the file is made. */
+interface RawAnswer {
+  at: string;
+  status: number;
+  headers: Record<string, string>;
+  setCookieNames: string[];
+  body: string;
+}
+
+interface Entry {
+  endpoint: Omit<RecordedEndpoint, 'lastAnswer'>;
+  answer: RawAnswer | null;
+}
+
 export class DiagnosticsRecorder {
   readonly pseudonyms = new Pseudonyms();
-  private readonly endpoints = new Map<string, RecordedEndpoint>();
+  private readonly endpoints = new Map<string, Entry>();
   private redactor: Redactor | null = null;
   private apiOrigin = '';
 
@@ -71,9 +87,36 @@ export class DiagnosticsRecorder {
     }
   }
 
-  /** The endpoints, most recently used last (copies). */
+  /** The endpoints, most recently used last, made safe to share. */
   snapshot(): RecordedEndpoint[] {
-    return [...this.endpoints.values()].map((e) => ({ ...e, requests: [...e.requests] }));
+    const redactor = this.redactor;
+    const entries = [...this.endpoints.values()];
+    if (!redactor) return [];
+    const ctx = { redactor, pseudonyms: this.pseudonyms };
+    // Every id is learnt first, so each is replaced wherever it appears.
+    for (const { answer } of entries) if (answer) learnFrom(answer.body, this.pseudonyms);
+    return entries.map(({ endpoint, answer }) => ({
+      ...endpoint,
+      path: this.pseudonyms.replace(endpoint.path),
+      requests: endpoint.requests.map((r) => ({ ...r })),
+      lastAnswer: answer ? this.safe(answer, ctx) : null,
+    }));
+  }
+
+  private safe(answer: RawAnswer, ctx: { redactor: Redactor; pseudonyms: Pseudonyms }): RecordedAnswer {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      headers[name] = cleanText(name === 'location' ? locationPath(value, this.pseudonyms) : value, ctx);
+    }
+    const contentType = headers['content-type'] ?? null;
+    return {
+      at: answer.at,
+      status: answer.status,
+      contentType,
+      headers,
+      ...(answer.setCookieNames.length > 0 ? { setCookieNames: answer.setCookieNames } : {}),
+      body: sanitizeBody(answer.body, contentType ?? '', ctx),
+    };
   }
 
   clear(): void {
@@ -81,40 +124,38 @@ export class DiagnosticsRecorder {
   }
 
   private add(exchange: Exchange): void {
-    const redactor = this.redactor;
-    if (!redactor) return;
+    if (!this.redactor) return;
     const url = new URL(exchange.url);
     const { path, route } = this.pathOf(url);
     const key = `${exchange.method} ${url.origin} ${path}`;
-    let endpoint = this.endpoints.get(key);
-    if (endpoint) {
+    let entry = this.endpoints.get(key);
+    if (entry) {
       this.endpoints.delete(key); // re-inserted below: the map's order is the order of use
     } else {
       const surface = url.pathname.toLowerCase().startsWith('/api/') && (!this.apiOrigin || url.origin === this.apiOrigin) ? 'api' : 'portal';
-      endpoint = { method: exchange.method, path, route, surface, lastAnswer: null, requests: [] };
+      entry = { endpoint: { method: exchange.method, path, route, surface, requests: [] }, answer: null };
     }
-    this.endpoints.set(key, endpoint);
+    this.endpoints.set(key, entry);
     while (this.endpoints.size > MAX_ENDPOINTS) this.endpoints.delete(this.endpoints.keys().next().value as string);
 
     const at = new Date(exchange.startedAtMs).toISOString();
-    endpoint.requests.push({ at, method: exchange.method, route, status: exchange.status, ms: exchange.ms, outcome: exchange.outcome });
-    if (endpoint.requests.length > MAX_REQUESTS_PER_ENDPOINT) endpoint.requests.splice(0, endpoint.requests.length - MAX_REQUESTS_PER_ENDPOINT);
-    if (exchange.response) {
-      const ctx = { redactor, pseudonyms: this.pseudonyms };
+    const requests = entry.endpoint.requests;
+    requests.push({ at, method: exchange.method, route, status: exchange.status, ms: exchange.ms, outcome: exchange.outcome });
+    if (requests.length > MAX_REQUESTS_PER_ENDPOINT) requests.splice(0, requests.length - MAX_REQUESTS_PER_ENDPOINT);
+    const res = exchange.response;
+    if (res) {
       const headers: Record<string, string> = {};
       for (const name of KEPT_HEADERS) {
-        const value = headerOf(exchange.response.headers, name);
-        if (value !== undefined) headers[name] = cleanText(name === 'location' ? locationPath(value, this.pseudonyms) : value, ctx);
+        const value = headerOf(res.headers, name);
+        if (value !== undefined) headers[name] = value;
       }
-      const cookieNames = setCookieNames(exchange.response.headers['set-cookie']);
-      const contentType = headers['content-type'] ?? null;
-      endpoint.lastAnswer = {
+      entry.answer = {
         at,
-        status: exchange.response.status,
-        contentType,
+        status: res.status,
         headers,
-        ...(cookieNames.length > 0 ? { setCookieNames: cookieNames } : {}),
-        body: sanitizeBody(exchange.response.body, contentType ?? '', ctx),
+        setCookieNames: setCookieNames(res.headers['set-cookie']),
+        // A body too large to keep is dropped now; only its length is kept.
+        body: res.body.length > MAX_JSON_BODY ? tooLarge(res.body.length) : res.body,
       };
     }
   }
@@ -144,6 +185,22 @@ function idKindAfter(before: string, segments: string[], i: number): 'site' | 's
   // /Api/v2/EnergyData/{siteId}/Dynamic, …/{siteId}/Static, /Configuration/{siteId}/Configuration
   if ((before === 'energydata' || before === 'configuration') && ['dynamic', 'static', 'configuration'].includes(after)) return 'site';
   return undefined;
+}
+
+/** Stands in for a body too large to keep: only its length survives. */
+function tooLarge(length: number): string {
+  return JSON.stringify({ omitted: `an answer of ${length} characters, too large to keep` });
+}
+
+/** Learns the ids of a JSON body. */
+function learnFrom(body: string, pseudonyms: Pseudonyms): void {
+  const trimmed = body.trim();
+  if (!/^[{[]/.test(trimmed)) return;
+  try {
+    learnJsonIds(JSON.parse(trimmed), pseudonyms);
+  } catch {
+    // not JSON
+  }
 }
 
 function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

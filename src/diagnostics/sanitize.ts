@@ -1,7 +1,7 @@
 /**
  * Makes a recorded answer safe to share: secrets, tokens, cookies, e-mail addresses, street
  * addresses and NMIs removed, site ids and serials replaced by pseudonyms (docs/diagnostics.md).
- * Done when the answer is recorded, so nothing personal stays in memory either.
+ * Done when the file is made (see recorder.ts).
  */
 import type { Redactor } from '../http/redactor';
 import type { IdKind, Pseudonyms } from './pseudonyms';
@@ -63,6 +63,11 @@ export function sanitizeJson(value: unknown, ctx: SanitizeContext): unknown {
   const nmis = new Set<string>();
   learnIds(value, ctx.pseudonyms, nmis);
   return scrub(value, ctx, nmis);
+}
+
+/** Learns the site ids and serials a JSON value names (as SiteId, SerialNumber, or a site's or inverter's Id). */
+export function learnJsonIds(value: unknown, pseudonyms: Pseudonyms): void {
+  learnIds(value, pseudonyms, new Set());
 }
 
 /** Text with secrets masked, ids replaced and e-mail addresses removed. */
