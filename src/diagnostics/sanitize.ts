@@ -12,6 +12,8 @@ const MAX_TEXT_BODY = 2000;
 export const MAX_JSON_BODY = 512 * 1024;
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** A street address in free text: a number, words, a street type ("42 Unmistakable Crescent", "9 Secret Lane"). */
+const STREET = /\b\d+[A-Za-z]?(\/\d+)?\s+(?:[A-Z][A-Za-z'-]*\s+){1,4}(?:St|Street|Rd|Road|Ave|Avenue|La|Lane|Ln|Cres|Crescent|Ct|Court|Dr|Drive|Pl|Place|Way|Pde|Parade|Tce|Terrace|Cl|Close|Bvd|Boulevard|Blvd|Hwy|Highway|Cct|Circuit|Gr|Grove|Sq|Square|Esp|Esplanade)\b\.?/g;
 const SECRET_KEY = /^(access_token|refresh_token|id_token|client_secret|clientsecret|password|__requestverificationtoken|cookie|set-cookie|authorization)$/i;
 const PERSONAL_KEY = /^(nmi|email|e-mail|username|user_name|emailaddress|location|address|addressline(one|two|three)?|street|suburb|postcode|latitude|longitude|lat|lng|lon)$/i;
 const SERIAL_KEY = /^(serialnumber|serial)$/i;
@@ -70,9 +72,9 @@ export function learnJsonIds(value: unknown, pseudonyms: Pseudonyms): void {
   learnIds(value, pseudonyms, new Set());
 }
 
-/** Text with secrets masked, ids replaced and e-mail addresses removed. */
+/** Text with secrets masked, ids replaced and e-mail and street addresses removed. */
 export function cleanText(text: string, ctx: SanitizeContext, nmis: Set<string> = new Set()): string {
-  let out = ctx.pseudonyms.replace(ctx.redactor.clean(text)).replace(EMAIL, REMOVED);
+  let out = ctx.pseudonyms.replace(ctx.redactor.clean(text)).replace(EMAIL, REMOVED).replace(STREET, REMOVED);
   for (const nmi of nmis) out = out.split(nmi).join(REMOVED);
   return out;
 }
