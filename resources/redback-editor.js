@@ -11,7 +11,7 @@
 })(typeof window !== 'undefined' ? window : this, function () {
   'use strict';
 
-  var SETTING_FIELDS = ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope'];
+  var SETTING_FIELDS = ['apiUrl', 'portalUrl', 'tokenUrl', 'tokenScope', 'timeoutS'];
   var CREDENTIAL_FIELDS = ['clientId', 'clientSecret', 'email', 'password'];
   var HTTPS_OR_LOOPBACK = /^(https:\/\/[^\s]+|http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/[^\s]*)?)$/i;
   /** The "Add new config node" entry of Node-RED's account select. */
@@ -53,6 +53,10 @@
       } catch (err) {
         return false;
       }
+    },
+    /** Per-request timeout, seconds; empty means the default 30. */
+    timeoutS: function (value) {
+      return isBlank(value) || wholeNumberFrom(1, 300)(value);
     },
     /** Empty, https:, or http: to a loopback address (the bundled simulator). */
     optionalUrl: function (value) {
@@ -242,8 +246,49 @@
     });
   }
 
+  /** The file name the runtime proposes in Content-Disposition, or a default. */
+  function attachmentName(header) {
+    var match = /filename="([^"]+)"/.exec(header || '');
+    return match ? match[1] : 'redback-diagnostics.json';
+  }
+
+  /**
+   * Wires the config dialog's Download diagnostics button: fetched with the editor's own
+   * credentials (a plain link would not carry them), then saved as a file.
+   */
+  function bindDiagnostics(nodeId) {
+    var t = text;
+    var $result = $('#node-config-input-redback-diagnostics-result');
+    $('#node-config-input-redback-diagnostics').on('click', function () {
+      var config = RED.nodes.node(nodeId);
+      if (!config || config.changed) {
+        showResult($result, t('diagnosticsDeployFirst'), 'error');
+        return;
+      }
+      showResult($result, t('diagnosticsLoading'), null);
+      $.ajax({ url: 'redback-config/' + encodeURIComponent(nodeId) + '/diagnostics', dataType: 'text' }).then(function (body, _status, xhr) {
+        var name = attachmentName(xhr.getResponseHeader('Content-Disposition'));
+        var link = document.createElement('a');
+        link.href = URL.createObjectURL(new Blob([body], { type: 'application/json' }));
+        link.download = name;
+        document.body.appendChild(link);
+        link.click();
+        setTimeout(function () {
+          URL.revokeObjectURL(link.href);
+          link.remove();
+        }, 1000);
+        showResult($result, t('diagnosticsSaved', { file: name }), 'ok');
+      }, function (xhr) {
+        var reason = xhr && xhr.status === 404 ? t('diagnosticsDeployFirst') : errorText(xhr, t);
+        showResult($result, t('diagnosticsFailed', { reason: reason }), 'error');
+      });
+    });
+  }
+
   return {
     validators: validators,
+    attachmentName: attachmentName,
+    bindDiagnostics: bindDiagnostics,
     validator: validator,
     siteOptions: siteOptions,
     inverterOptions: inverterOptions,

@@ -3,7 +3,7 @@ export const ROUTES = {
   token: 'POST /Api/v2/Auth/token',
   sites: 'GET /Api/v2/EnergyData/With/Nodes',
   dynamic: 'GET /Api/v2.21/EnergyData/Dynamic/BySerialNumber/{serial}',
-  multiple: 'POST /Api/v2.21/EnergyData/Multiple/BySerialNumber/Dynamic',
+  multiple: 'POST /Api/v2/EnergyData/Multiple/BySerialNumber/Dynamic',
   static: 'GET /Api/v2/EnergyData/Static/BySerialNumber/{serial}',
   configuration: 'GET /Api/v2/Configuration/Configuration/BySerialNumber/{serial}',
   scheduleCreate: 'POST /Api/v2/Schedule/Create/By/SerialNumber',

@@ -12,12 +12,16 @@ export interface AccountProvider {
   release(user: { id: string }): void;
 }
 
+const EDITOR = '\u0000editor';
+
 export class AccountHolder {
   private account: RedbackAccount | null = null;
   private readonly users = new Set<string>();
   private onReleased: (() => void) | null = null;
   /** The last account's shutdown (a portal log-off, then closing), for closeWhenReleased. */
   private closing: Promise<void> = Promise.resolve();
+  /** Keeps the account (its token and site list) for the editor a while after it asked. */
+  private lendTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly create: () => RedbackAccount) {}
 
@@ -26,6 +30,21 @@ export class AccountHolder {
     if (!this.account) this.account = this.create();
     this.users.add(userId);
     return this.account;
+  }
+
+  /**
+   * The account for the editor's site list, kept `keepMs` after the last such call even when no
+   * node holds it, so repeated listings reuse the token and the cached sites.
+   */
+  lend(keepMs: number): RedbackAccount {
+    const account = this.acquire(EDITOR);
+    if (this.lendTimer) clearTimeout(this.lendTimer);
+    this.lendTimer = setTimeout(() => {
+      this.lendTimer = null;
+      this.release(EDITOR);
+    }, keepMs);
+    this.lendTimer.unref?.();
+    return account;
   }
 
   release(userId: string): void {
@@ -42,6 +61,7 @@ export class AccountHolder {
    * control node sets Auto when it is deleted during a portal command).
    */
   closeWhenReleased(timeoutMs: number): Promise<void> {
+    this.endLoan();
     if (this.users.size === 0) {
       this.close();
       return this.closing;
@@ -60,12 +80,19 @@ export class AccountHolder {
     });
   }
 
+  private endLoan(): void {
+    if (this.lendTimer) clearTimeout(this.lendTimer);
+    this.lendTimer = null;
+    this.users.delete(EDITOR);
+  }
+
   get userCount(): number {
     return this.users.size;
   }
 
   /** Forgets the account at once; its shutdown (portal log-off, then close) finishes in `closing`. */
   close(): void {
+    this.endLoan();
     this.users.clear();
     const account = this.account;
     this.account = null;

@@ -6,6 +6,7 @@
 import { ApiClient } from '../api/api-client';
 import type { DynamicData, InverterConfiguration, StaticView } from '../api/dto';
 import { TokenManager } from '../api/token-manager';
+import type { DiagnosticsRecorder } from '../diagnostics/recorder';
 import { RedbackError } from '../http/errors';
 import { Redactor } from '../http/redactor';
 import { Transport, type TransportOptions } from '../http/transport';
@@ -30,6 +31,8 @@ export interface AccountOptions {
   /** How long static data, configuration and discovery are kept; default 30 minutes. */
   cacheTtlMs?: number;
   now?: () => number;
+  /** Records what the cloud answers, for the diagnostics file; kept by the config node across accounts. */
+  recorder?: DiagnosticsRecorder;
 }
 
 const THIRTY_MINUTES = 30 * 60_000;
@@ -56,7 +59,15 @@ export class RedbackAccount {
     checkUrl(settings.portalUrl, 'Portal URL');
     const redactor = new Redactor();
     redactor.add(credentials.clientSecret, credentials.password);
-    this.transport = new Transport({ ...options.transport, redactor });
+    // The account's timeout, unless the caller (a test) sets its own.
+    const recorder = options.recorder;
+    recorder?.attach(redactor, apiUrl);
+    this.transport = new Transport({
+      timeoutMs: settings.timeoutS * 1000,
+      ...options.transport,
+      redactor,
+      observer: recorder ? (exchange) => recorder.record(exchange) : undefined,
+    });
     const now = options.now ?? Date.now;
     this.tokens = new TokenManager({
       tokenUrl,

@@ -16,11 +16,14 @@ import type { TokenManager } from './token-manager';
 /** The Multiple endpoints take at most this many ids per request. */
 export const MULTIPLE_LIMIT = 100;
 const PAGE_SIZE = 1000;
+/** The specification's path (the v2.21 one appears in no client's calls). */
+export const MULTIPLE_DYNAMIC_PATH = '/Api/v2/EnergyData/Multiple/BySerialNumber/Dynamic';
 
 export class ApiClient {
   private readonly reads = new SingleFlight<unknown>();
   /** Data requests sent so far, by the request line without host (for tests and benchmarks). */
   requestCount = 0;
+  private multipleAvailable = true;
 
   constructor(
     private readonly apiUrl: string,
@@ -49,14 +52,34 @@ export class ApiClient {
     return (await this.read<{ Data: DynamicData }>(`/Api/v2.21/EnergyData/Dynamic/BySerialNumber/${enc(serial)}`, hasObjectData)).Data;
   }
 
-  /** Dynamic data for many inverters, through `Multiple/BySerialNumber/Dynamic` in batches of 100. */
+  /**
+   * Dynamic data for many inverters, through the specification's `POST
+   * /Api/v2/EnergyData/Multiple/BySerialNumber/Dynamic` in batches of 100. A cloud that answers
+   * it with 404 or 405 is read by serial instead, and never asked for it again.
+   */
   async dynamicMultiple(serials: string[]): Promise<DynamicData[]> {
+    if (!this.multipleAvailable) return this.dynamicEach(serials);
     const batches: string[][] = [];
     for (let i = 0; i < serials.length; i += MULTIPLE_LIMIT) batches.push(serials.slice(i, i + MULTIPLE_LIMIT));
-    const results = await Promise.all(batches.map((batch) =>
-      this.shared(`POST multiple ${batch.join(',')}`, () =>
-        this.call<{ Data: DynamicData[] }>('POST', '/Api/v2.21/EnergyData/Multiple/BySerialNumber/Dynamic', batch, isArrayData, true))));
-    return results.flatMap((r) => r.Data);
+    try {
+      const results = await Promise.all(batches.map((batch) =>
+        this.shared(`POST multiple ${batch.join(',')}`, () =>
+          this.call<{ Data: DynamicData[] }>('POST', MULTIPLE_DYNAMIC_PATH, batch, isArrayData, true))));
+      return results.flatMap((r) => r.Data);
+    } catch (err) {
+      if (!(err instanceof RedbackError) || (err.status !== 404 && err.status !== 405)) throw err;
+      this.multipleAvailable = false;
+      return this.dynamicEach(serials);
+    }
+  }
+
+  /** Whether the Multiple endpoint is still thought to exist (false after a 404 or 405). */
+  get multipleDynamicAvailable(): boolean {
+    return this.multipleAvailable;
+  }
+
+  private dynamicEach(serials: string[]): Promise<DynamicData[]> {
+    return Promise.all(serials.map((serial) => this.dynamicBySerial(serial)));
   }
 
   async configurationBySerial(serial: string): Promise<InverterConfiguration> {

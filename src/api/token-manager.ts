@@ -6,6 +6,11 @@
  * The request copies what works in the wild: to the Redback endpoint a form body with
  * `client_id` and `client_secret` (Variant A); with a scope (the Entra ID preset) also
  * `grant_type=client_credentials` and `scope` (Variant C). Values are always form-encoded.
+ *
+ * After the token endpoint refuses the credentials, it is asked again only after 1 minute,
+ * doubling to 1 hour (asking on every poll risks the client being locked); until then every
+ * caller gets the refusal with the time of the next try. New credentials or a redeploy make a new
+ * manager, which asks at once.
  */
 import { RedbackError } from '../http/errors';
 import type { HttpRequest, HttpResponse, Transport } from '../http/transport';
@@ -29,10 +34,20 @@ interface Token {
 const RENEW_MARGIN_MS = 300_000;
 /** Assumed lifetime when the endpoint names none (Entra ID issues one-hour tokens). */
 const DEFAULT_LIFETIME_S = 3600;
+export const FIRST_REFUSAL_BACKOFF_MS = 60_000;
+export const MAX_REFUSAL_BACKOFF_MS = 3_600_000;
+
+interface Refusal {
+  error: RedbackError;
+  nextTryAtMs: number;
+  /** Refusals in a row so far. */
+  count: number;
+}
 
 export class TokenManager {
   private token: Token | null = null;
   private readonly fetches = new SingleFlight<Token>();
+  private refusal: Refusal | null = null;
   /** Token requests sent so far (for tests and benchmarks). */
   requestCount = 0;
 
@@ -48,8 +63,31 @@ export class TokenManager {
   async authorization(): Promise<string> {
     const current = this.token;
     if (current && this.now() < current.renewAt) return current.authorization;
-    const fresh = await this.fetches.run('token', () => this.fetchToken());
+    const refusal = this.refusal;
+    if (refusal && this.now() < refusal.nextTryAtMs) throw heldBack(refusal);
+    const fresh = await this.fetches.run('token', () => this.fetchGuarded());
     return fresh.authorization;
+  }
+
+  /** When the token endpoint will next be asked after a refusal (epoch ms), or null. */
+  get nextTryAtMs(): number | null {
+    return this.refusal ? this.refusal.nextTryAtMs : null;
+  }
+
+  private async fetchGuarded(): Promise<Token> {
+    try {
+      const token = await this.fetchToken();
+      this.refusal = null;
+      return token;
+    } catch (err) {
+      if (err instanceof RedbackError && err.kind === 'credentials') {
+        const count = (this.refusal?.count ?? 0) + 1;
+        const delay = Math.min(MAX_REFUSAL_BACKOFF_MS, FIRST_REFUSAL_BACKOFF_MS * 2 ** (count - 1));
+        this.refusal = { error: err, count, nextTryAtMs: this.now() + delay };
+        throw heldBack(this.refusal);
+      }
+      throw err;
+    }
   }
 
   /** The API refused this token: forget it, unless a newer one has already replaced it. */
@@ -116,4 +154,12 @@ export class TokenManager {
       renewAt: now + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 2),
     };
   }
+}
+
+/** The last refusal, saying when the token endpoint is asked again. */
+function heldBack(refusal: Refusal): RedbackError {
+  const at = new Date(refusal.nextTryAtMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return new RedbackError('credentials', `${refusal.error.message}; next try at ${at}`, {
+    status: refusal.error.status, nextTryAtMs: refusal.nextTryAtMs,
+  });
 }

@@ -25,13 +25,16 @@ export class RedbackError extends Error {
   readonly status: number | undefined;
   /** Milliseconds the cloud asked us to wait (429). */
   readonly retryAfterMs: number | undefined;
+  /** When the request will next be tried (epoch ms), when it is held back (credential backoff). */
+  readonly nextTryAtMs: number | undefined;
 
-  constructor(kind: RedbackErrorKind, message: string, options: { status?: number; retryAfterMs?: number } = {}) {
+  constructor(kind: RedbackErrorKind, message: string, options: { status?: number; retryAfterMs?: number; nextTryAtMs?: number } = {}) {
     super(message);
     this.name = 'RedbackError';
     this.kind = kind;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.nextTryAtMs = options.nextTryAtMs;
   }
 
   /** Transient errors clear up by themselves; the others need a person. */

@@ -7,8 +7,8 @@ const MASK = '***';
 const PATTERNS: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${MASK}`],
   [/("?(?:access_token|client_secret|password|Password|__RequestVerificationToken)"?\s*[:=]\s*"?)[^"&\s,}]+/g, `$1${MASK}`],
-  // .AspNet.ApplicationCookie (the portal's session) and ASP.NET Core's .AspNetCore.Cookies,
-  // .AspNetCore.Identity.Application (which the portal client also accepts as the session).
+  // .AspNet.ApplicationCookie (the portal's session as last recorded) and ASP.NET Core's cookie
+  // names; cookies of any other name are masked by value (the cookie session registers them all).
   [/(\.AspNet(?:Core)?\.[A-Za-z0-9._-]+=)[^;\s]+/g, `$1${MASK}`],
 ];
 const MIN_SECRET_LENGTH = 4;

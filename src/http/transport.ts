@@ -38,9 +38,24 @@ export interface HttpResponse {
   body: string;
 }
 
+/** One attempt as the transport saw it, for diagnostics (src/diagnostics/recorder.ts). */
+export interface Exchange {
+  method: HttpRequest['method'];
+  url: string;
+  startedAtMs: number;
+  ms: number;
+  status: number | null;
+  /** `answered` for any answer; otherwise why there was none. */
+  outcome: 'answered' | 'timeout' | 'network' | 'closed';
+  /** The answer as received (the observer must not keep anything secret from it). */
+  response?: HttpResponse;
+}
+
 export interface TransportOptions {
   redactor: Redactor;
-  /** Per-request timeout; default 10 s. */
+  /** Told of every attempt and its answer; must not throw. */
+  observer?: (exchange: Exchange) => void;
+  /** Per-request timeout; default 30 s (the account's `timeoutS`). */
   timeoutMs?: number;
   /** Retries after the first attempt; default 3. */
   maxRetries?: number;
@@ -63,11 +78,13 @@ export class Transport {
   private readonly maxRetries: number;
   private readonly maxRetryAfterMs: number;
   private readonly backoff: BackoffPolicy;
+  private readonly observer: ((exchange: Exchange) => void) | undefined;
 
   constructor(options: TransportOptions) {
     this.redactor = options.redactor;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 3;
+    this.observer = options.observer;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
     this.backoff = {
       baseDelayMs: options.baseDelayMs ?? 500,
@@ -104,9 +121,13 @@ export class Transport {
       if (this.closed) throw closedError();
       const last = attempt >= this.maxRetries;
       let res: HttpResponse;
+      const startedAtMs = Date.now();
       try {
         res = await this.send(req);
+        this.observe(req, startedAtMs, 'answered', res);
       } catch (err) {
+        const code = (err as { code?: string }).code;
+        this.observe(req, startedAtMs, this.closed ? 'closed' : code === 'ETIMEDOUT' || code === 'ECONNABORTED' ? 'timeout' : 'network');
         if (this.closed) throw closedError();
         const failure = this.networkError(req, err);
         const retryable = idempotent || failure.code === 'ECONNREFUSED';
@@ -153,6 +174,17 @@ export class Transport {
     this.abort.abort();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+  }
+
+  private observe(req: HttpRequest, startedAtMs: number, outcome: Exchange['outcome'], res?: HttpResponse): void {
+    if (!this.observer) return;
+    try {
+      this.observer({
+        method: req.method, url: req.url, startedAtMs, ms: Date.now() - startedAtMs, status: res ? res.status : null, outcome, response: res,
+      });
+    } catch {
+      // Diagnostics never break a request.
+    }
   }
 
   private async send(req: HttpRequest): Promise<HttpResponse> {

@@ -2,7 +2,8 @@
  * One portal browsing session: a tough-cookie jar and requests that carry its cookies, with
  * redirects followed by hand (the transport never follows them). A redirect is followed only to
  * the portal's own origin, at most five times; 303, and 301/302 after a POST, become a GET.
- * Session cookie values are registered with the redactor as soon as they arrive.
+ * Every cookie value is registered with the redactor as soon as it arrives (a session cookie may
+ * have any name).
  */
 import { CookieJar } from 'tough-cookie';
 import { RedbackError } from '../http/errors';
@@ -11,16 +12,12 @@ import type { HttpRequest, HttpResponse, Transport } from '../http/transport';
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** The OWIN auth cookie the portal sets at login (docs/redback-cloud.md §6.1). */
-export const AUTH_COOKIE = '.AspNet.ApplicationCookie';
-
 /**
- * Cookies that carry the login: the OWIN cookie, and the ASP.NET Core names a rebuilt portal
- * would use (never its anti-forgery cookie).
+ * The portal's session cookie may have any name (docs/diagnostics.md), so every cookie value
+ * received is registered with the redactor, each name keeping its latest two values, for at most
+ * this many names.
  */
-export function isAuthCookieName(name: string): boolean {
-  return name === AUTH_COOKIE || /^\.AspNetCore\.(Identity\.Application|Cookies)/.test(name);
-}
+const MAX_REDACTED_COOKIE_NAMES = 32;
 
 export interface SendOptions {
   /** Do not follow a redirect to the login page; report it as `toLogin` instead. */
@@ -42,6 +39,7 @@ export interface SendResult {
 
 export class CookieSession {
   readonly jar = new CookieJar();
+  private readonly redactedNames = new Set<string>();
 
   constructor(
     private readonly transport: Transport,
@@ -84,12 +82,6 @@ export class CookieSession {
     }
   }
 
-  /** Whether the jar holds a login cookie for the portal. */
-  async hasAuthCookie(): Promise<boolean> {
-    const cookies = await this.jar.getCookies(this.base.href);
-    return cookies.some((c) => isAuthCookieName(c.key) && c.value !== '');
-  }
-
   private async withCookies(req: HttpRequest): Promise<HttpRequest> {
     const cookie = await this.jar.getCookieString(req.url);
     const headers = { ...req.headers };
@@ -103,7 +95,10 @@ export class CookieSession {
     const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     for (const line of list) {
       const cookie = await this.jar.setCookie(line, url, { ignoreError: true });
-      if (cookie && isAuthCookieName(cookie.key)) this.transport.redactor.rotate(`cookie:${cookie.key}`, cookie.value);
+      if (!cookie) continue;
+      if (!this.redactedNames.has(cookie.key) && this.redactedNames.size >= MAX_REDACTED_COOKIE_NAMES) continue;
+      this.redactedNames.add(cookie.key);
+      this.transport.redactor.rotate(`cookie:${cookie.key}`, cookie.value);
     }
   }
 }

@@ -190,21 +190,22 @@ export class PortalClient {
       headers: { Accept: HTML_ACCEPT, 'Content-Type': FORM_TYPE, Referer: loginUrl },
       body: new URLSearchParams({ Email: this.email, Password: this.password, [ANTI_FORGERY_FIELD]: token }).toString(),
     };
-    // Stop as soon as the login cookie is there: the landing page is not needed.
-    const answer = await cookies.send(postReq, { stopAtLogin: true, stopWhen: () => cookies.hasAuthCookie() });
-    await this.judgeLogin(answer, cookies);
+    // A redirect anywhere but the login page means the portal let us in: it is not followed.
+    const answer = await cookies.send(postReq, { stopAtLogin: true, stopWhen: async () => true });
+    this.judgeLogin(answer);
     return { cookies };
   }
 
-  /** Throws unless the login POST left the login page with a session cookie (docs/redback-cloud.md §6.1). */
-  private async judgeLogin(answer: SendResult, cookies: CookieSession): Promise<void> {
+  /**
+   * Throws unless the login POST left the login page (docs/redback-cloud.md §6.1): judged by what the portal does,
+   * never by a cookie's name. A redirect elsewhere, or an answer without the login form, is a
+   * login; the Configure page then shows whether the session holds (an ended one is logged in
+   * again once).
+   */
+  private judgeLogin(answer: SendResult): void {
     const { res, req } = answer;
-    const loggedIn = await cookies.hasAuthCookie();
     if (answer.toLogin) throw this.loginFailed('the portal sent the login page back');
-    if (isRedirect(res.status)) {
-      if (loggedIn) return;
-      throw this.loginFailed('the portal set no session cookie');
-    }
+    if (isRedirect(res.status)) return;
     if (res.status === 401 || res.status === 403) {
       const text = this.textOf(res);
       throw new RedbackError('credentials', this.transport.redactor.clean(
@@ -213,9 +214,8 @@ export class PortalClient {
     }
     if (!isSuccess(res.status)) throw this.statusError('response', req, res);
     if (looksLikeHtml(res.body) && hasLoginForm(res.body)) {
-      throw this.loginFailed(loginErrors(res.body) || 'the portal showed the login form again');
+      throw this.loginFailed(loginErrors(this.transport.redactor.clean(res.body)) || 'the portal showed the login form again');
     }
-    if (!loggedIn) throw this.loginFailed('the portal set no session cookie');
   }
 
   private loginFailed(reason: string): RedbackError {
@@ -278,9 +278,10 @@ export class PortalClient {
 
     const json = parseJson(res.body);
     if (isPlainObject(json)) {
-      if (json.success === false || (json.error !== undefined && json.error !== null && json.error !== false)) {
+      // A success unless the portal says otherwise: {"success":true,"error":""} is a success (docs/diagnostics.md).
+      if (json.success === false || (typeof json.error === 'string' && json.error.trim() !== '')) {
         throw new RedbackError('rejected', this.transport.describe(
-          last, `the portal refused the change: ${cloudText(res.body) || 'no reason given'}`,
+          last, `the portal refused the change: ${cloudText(this.transport.redactor.clean(res.body)) || 'no reason given'}`,
         ), { status: res.status });
       }
       return;
@@ -290,8 +291,14 @@ export class PortalClient {
     }
   }
 
-  /** Throws SessionEnded for a 401 or a JSON "Login session expired." answer. */
+  /**
+   * Throws SessionEnded for a 401, a JSON "Login session expired." answer, or OWIN's answer to an
+   * AJAX request without a session: a 200 whose `X-Responded-JSON` header carries status 401.
+   */
   private checkSessionAnswer(req: HttpRequest, res: HttpResponse): void {
+    if (respondedStatus(res) === 401) {
+      throw new SessionEnded(this.transport.describe(req, `HTTP ${res.status} with X-Responded-JSON status 401`));
+    }
     const json = parseJson(res.body);
     const error = isPlainObject(json) ? json.error : undefined;
     if (typeof error === 'string' && isExpiredText(error)) {
@@ -313,9 +320,13 @@ export class PortalClient {
     return `${this.url(CONFIGURE_PATH)}?serialNumber=${encodeURIComponent(serial)}`;
   }
 
-  /** The portal's own words: the text of an HTML page, or the cloud text of any other body. */
+  /**
+   * The portal's own words: the text of an HTML page, or the cloud text of any other body. Secrets
+   * are masked before the text is cut to length: a secret cut in two is no longer found.
+   */
   private textOf(res: HttpResponse): string {
-    return (looksLikeHtml(res.body) ? pageMessage(res.body) : '') || cloudText(res.body);
+    const body = this.transport.redactor.clean(res.body);
+    return (looksLikeHtml(body) ? pageMessage(body) : '') || cloudText(body);
   }
 
   private statusError(kind: RedbackError['kind'], req: HttpRequest, res: HttpResponse): RedbackError {
@@ -372,6 +383,15 @@ function isSuccess(status: number): boolean {
 
 function isRedirect(status: number): boolean {
   return status >= 300 && status < 400;
+}
+
+/** The status in an `X-Responded-JSON` header (`{"status":401,"headers":{…}}`), or undefined. */
+function respondedStatus(res: HttpResponse): number | undefined {
+  const raw = res.headers['x-responded-json'];
+  const text = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof text !== 'string') return undefined;
+  const parsed = parseJson(text);
+  return isPlainObject(parsed) && typeof parsed.status === 'number' ? parsed.status : undefined;
 }
 
 function parseJson(body: string): unknown {

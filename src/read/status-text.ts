@@ -20,10 +20,15 @@ export function readingStatus(result: PollResult, atMs: number): StatusView {
 /** Yellow while the cause may clear by itself; red for what needs a person (credentials, settings). */
 export function errorStatus(err: unknown): StatusView {
   const transient = isRedbackError(err) ? err.transient : false;
-  const reason = isRedbackError(err) ? shortReason(err.kind, err.status) : 'error';
+  const reason = isRedbackError(err) ? shortReason(err.kind, err.status) + nextTry(err.nextTryAtMs) : 'error';
   return transient
     ? { fill: 'yellow', shape: 'ring', text: shortStatus(`retrying: ${reason}`) }
     : { fill: 'red', shape: 'ring', text: shortStatus(reason) };
+}
+
+/** " · next try 12:05" while a refused credential is held back. */
+function nextTry(atMs: number | undefined): string {
+  return atMs === undefined ? '' : ` · next try ${statusClock(atMs)}`;
 }
 
 function shortReason(kind: string, status: number | undefined): string {

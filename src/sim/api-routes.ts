@@ -64,6 +64,7 @@ export function registerApiRoutes(router: Router, ctx: SimContext, tokens: Token
     router.add('GET', `/Api/${version}/EnergyData/{siteId}/Dynamic`,
       authed(withSite(dynamicOf((e) => `/Api/${version}/EnergyData/${e.site.siteId}/Dynamic`))));
     router.add('POST', `/Api/${version}/EnergyData/Multiple/BySerialNumber/Dynamic`, authed((req, _p, account) => {
+      if (version === 'v2' && ctx.settings.missingMultipleV2) return notFound(`No route for ${req.method} ${req.path}`);
       const serials = parseJson(req);
       if (!Array.isArray(serials) || !serials.every((s) => typeof s === 'string')) {
         return badRequest({ serialNumbers: ['The body must be a JSON array of serial numbers.'] });

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** `redback-sim`: runs the Redback cloud simulator until Ctrl-C. */
+import fs from 'fs';
+import { Replay } from './replay';
 import { DEFAULT_CREDENTIALS, defaultAccount, fleetAccount } from './scenarios';
 import { RedbackSimulator, type SimulatorOptions } from './server';
 
@@ -17,11 +19,29 @@ Options:
   --fleet <n>            also serve a second account with n inverters
   --wall-clock-controls  read schedule and envelope times as wall-clock times (for clients that
                          keep real time while --speed runs the simulator faster)
+  --replay <file>        serve the recorded answers of a diagnostics file (Download diagnostics
+                         in the account dialog); its sites and serials become the account's
+  --variant <name>       behave like a variant of the real cloud (repeatable):
+                           other-session-cookie   the portal's session cookie has another name
+                           set-empty-error        the portal's Set answers {"success":true,"error":""}
+                           x-responded-json       an AJAX request without a session gets 200 with
+                                                  X-Responded-JSON {"status":401}
+                           no-multiple-v2         POST /Api/v2/EnergyData/Multiple/... answers 404
+  --delay-ms <n>         hold every token and API answer n ms (a slow cloud)
   --help                 show this text
 `;
 
-export function parseArgs(argv: string[]): SimulatorOptions & { fleet?: number; help?: boolean } {
-  const options: SimulatorOptions & { fleet?: number; help?: boolean } = { port: 8124 };
+export type CliOptions = SimulatorOptions & { fleet?: number; help?: boolean; replayFile?: string };
+
+export const VARIANTS: Record<string, Partial<SimulatorOptions>> = {
+  'other-session-cookie': { portalSessionCookie: 'RBPortalSession' },
+  'set-empty-error': { portalSetAnswer: 'emptyError' },
+  'x-responded-json': { portalAjaxUnauthenticated: 'xRespondedJson' },
+  'no-multiple-v2': { missingMultipleV2: true },
+};
+
+export function parseArgs(argv: string[]): CliOptions {
+  const options: CliOptions = { port: 8124 };
   const clock: NonNullable<SimulatorOptions['clock']> = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -48,6 +68,14 @@ export function parseArgs(argv: string[]): SimulatorOptions & { fleet?: number; 
       case '--token-lifetime': options.tokenLifetimeSeconds = number(); break;
       case '--session-minutes': options.portalSessionMinutes = number(); break;
       case '--fleet': options.fleet = number(); break;
+      case '--replay': options.replayFile = value; break;
+      case '--delay-ms': options.answerDelayMs = number(); break;
+      case '--variant': {
+        const variant = VARIANTS[value];
+        if (!variant) throw new Error(`unknown variant "${value}" (known: ${Object.keys(VARIANTS).join(', ')})`);
+        Object.assign(options, variant);
+        break;
+      }
       default: throw new Error(`unknown option ${flag}`);
     }
   }
@@ -67,15 +95,17 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const accounts = [defaultAccount()];
+  const replay = options.replayFile ? loadReplay(options.replayFile) : undefined;
+  const accounts = [replay ? replay.account() : defaultAccount()];
   if (options.fleet) accounts.push(fleetAccount(Math.floor(options.fleet)));
-  const sim = new RedbackSimulator({ ...options, accounts });
+  const sim = new RedbackSimulator({ ...options, accounts, replay });
   const url = await sim.start();
   process.stdout.write(
     `Redback cloud simulator listening on ${url}\n` +
       `  API:     ${url}/Api/v2/...   client id "${DEFAULT_CREDENTIALS.clientId}", secret "${DEFAULT_CREDENTIALS.clientSecret}"\n` +
       `  Portal:  ${url}/Account/Login   e-mail "${DEFAULT_CREDENTIALS.email}", password "${DEFAULT_CREDENTIALS.password}"\n` +
       `  Admin:   ${url}/__sim/state\n` +
+      (replay ? `  Replay:  ${replay.size} recorded answers from ${options.replayFile}; sites ${accounts[0].sites.map((s) => s.siteId).join(', ')}\n` : '') +
       `  Clock:   ${new Date(sim.clock.now()).toISOString()} at ${sim.clock.speed}x\n` +
       'Press Ctrl-C to stop.\n',
   );
@@ -84,6 +114,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The diagnostics file to replay; a readable error when it cannot be read. */
+export function loadReplay(file: string): Replay {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  return Replay.fromFile(parsed, file);
 }
 
 if (require.main === module) {

@@ -18,6 +18,29 @@ export interface SimSettings {
    * simulator runs faster (the demo). Off by default: the simulator then behaves as the cloud does.
    */
   wallClockControls: boolean;
+  /**
+   * Variants of behaviour the real cloud may show and the nodes must accept (docs/diagnostics.md).
+   * Optional, so a context built by hand needs none of them.
+   */
+  /** Name of the portal's session cookie; default `.AspNet.ApplicationCookie`. */
+  portalSessionCookie?: string;
+  /** The Set POST's success answer: `{"success":true}` (default) or `{"success":true,"error":""}`. */
+  portalSetAnswer?: 'success' | 'emptyError';
+  /**
+   * An AJAX request without a live session: 401 `{"error":"Login session expired."}` (default), or
+   * OWIN's 200 with an `X-Responded-JSON: {"status":401,…}` header and an empty body.
+   */
+  portalAjaxUnauthenticated?: 'json401' | 'xRespondedJson';
+  /** Answer 404 on `POST /Api/v2/EnergyData/Multiple/BySerialNumber/Dynamic`, as a cloud without it would. */
+  missingMultipleV2?: boolean;
+  /** Hold every token and API answer this long before sending it (a slow cloud); default 0. */
+  answerDelayMs?: number;
+}
+
+export const DEFAULT_SESSION_COOKIE = '.AspNet.ApplicationCookie';
+
+export function sessionCookieName(settings: SimSettings): string {
+  return settings.portalSessionCookie || DEFAULT_SESSION_COOKIE;
 }
 
 /** A request's time in simulated ms: as sent, or mapped from the wall clock when asked to. */

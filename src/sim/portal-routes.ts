@@ -9,7 +9,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import type { InverterEntry } from './cloud';
-import type { SimContext } from './context';
+import { sessionCookieName, type SimContext } from './context';
 import { Router, html, json, parseForm, redirect, type Handler, type Params, type SimRequest, type SimResponse } from './http';
 import {
   ANTI_FORGERY_NAME, antiForgeryErrorPage, configurePage, dashboardPage, loginPage, notFoundPage, redesignedLoginPage,
@@ -17,6 +17,7 @@ import {
 import type { PortalSession, PortalSessions } from './portal-sessions';
 import { PORTAL_MODES, type AccountDef, type InverterMode } from './types';
 
+/** The default session cookie (the `portalSessionCookie` setting names another). */
 export const AUTH_COOKIE = '.AspNet.ApplicationCookie';
 export const LOGIN_PATH = '/Account/Login';
 export const HOME_PATH = '/ui/';
@@ -39,7 +40,8 @@ type SessionHandler = (req: SimRequest, params: Params, session: PortalSession) 
 export function registerPortalRoutes(router: Router, ctx: SimContext, sessions: PortalSessions): void {
   const af = new AntiForgery();
 
-  const sessionOf = (req: SimRequest): PortalSession | undefined => sessions.get(req.cookies[AUTH_COOKIE]);
+  const cookieName = (): string => sessionCookieName(ctx.settings);
+  const sessionOf = (req: SimRequest): PortalSession | undefined => sessions.get(req.cookies[cookieName()]);
   /** The anti-forgery user: the e-mail of the live session, "" when anonymous. */
   const userOf = (req: SimRequest): string => sessionOf(req)?.account.email ?? '';
 
@@ -59,6 +61,11 @@ export function registerPortalRoutes(router: Router, ctx: SimContext, sessions: 
 
   /** OWIN cookie auth: AJAX requests get 401, others a redirect to the login page. */
   const unauthenticated = (req: SimRequest): SimResponse => {
+    if (isAjax(req) && ctx.settings.portalAjaxUnauthenticated === 'xRespondedJson') {
+      // OWIN cookie authentication's answer to an AJAX request: 200, the real status in a header.
+      const location = `${LOGIN_PATH}?ReturnUrl=${encodeURIComponent(pathAndQuery(req))}`;
+      return { status: 200, headers: { 'X-Responded-JSON': JSON.stringify({ status: 401, headers: { location } }), 'Cache-Control': 'no-cache' }, body: '' };
+    }
     if (isAjax(req)) return json(401, { error: SESSION_EXPIRED }, { 'Cache-Control': 'no-cache' });
     return redirect(`${LOGIN_PATH}?ReturnUrl=${encodeURIComponent(pathAndQuery(req))}`);
   };
@@ -96,12 +103,12 @@ export function registerPortalRoutes(router: Router, ctx: SimContext, sessions: 
     const remember = form.getAll('RememberMe').some((v) => v.trim().toLowerCase() === 'true');
     const expires = remember ? `; expires=${cookieDate(sessions.expiresAt(session))}` : '';
     const target = returnUrl !== undefined && isLocalUrl(returnUrl) ? returnUrl : HOME_PATH;
-    return redirect(target, { 'Set-Cookie': [`${AUTH_COOKIE}=${session.id}; path=/${expires}; HttpOnly`] });
+    return redirect(target, { 'Set-Cookie': [`${cookieName()}=${session.id}; path=/${expires}; HttpOnly`] });
   });
 
   router.add('GET', '/Account/LogOff', (req) => {
-    sessions.end(req.cookies[AUTH_COOKIE]);
-    return redirect(LOGIN_PATH, { 'Set-Cookie': [`${AUTH_COOKIE}=; path=/; expires=${EXPIRED_COOKIE_DATE}`] });
+    sessions.end(req.cookies[cookieName()]);
+    return redirect(LOGIN_PATH, { 'Set-Cookie': [`${cookieName()}=; path=/; expires=${EXPIRED_COOKIE_DATE}`] });
   });
 
   const dashboard = requireSession((_req, _params, session) => {
@@ -147,7 +154,7 @@ export function registerPortalRoutes(router: Router, ctx: SimContext, sessions: 
     const result = parseSetForm(form, session.account, ctx);
     if (!result.ok) return json(400, { success: false, message: result.errors.join(' ') });
     ctx.cloud.setPortalMode(result.entry, { mode: result.mode, powerW: result.powerW });
-    return json(200, { success: true });
+    return json(200, ctx.settings.portalSetAnswer === 'emptyError' ? { success: true, error: '' } : { success: true });
   }));
 }
 

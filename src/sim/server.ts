@@ -13,6 +13,7 @@ import { FaultInjector, type ActiveFault, type Surface } from './faults';
 import { Router, html, json, notFound, parseCookies, type SimRequest, type SimResponse } from './http';
 import { registerPortalRoutes } from './portal-routes';
 import { PortalSessions } from './portal-sessions';
+import type { Replay } from './replay';
 import { defaultAccount } from './scenarios';
 import { TokenStore } from './tokens';
 import type { AccountDef } from './types';
@@ -27,6 +28,8 @@ export interface SimulatorOptions extends Partial<SimSettings> {
   clock?: SimClockOptions;
   /** Wall-clock source for tokens and sessions; default Date.now. */
   wallNow?: () => number;
+  /** Serve a diagnostics file's recorded answers (`--replay`); its sites become the default account. */
+  replay?: Replay;
 }
 
 export interface RequestRecord {
@@ -63,13 +66,18 @@ export class RedbackSimulator {
   constructor(private readonly options: SimulatorOptions = {}) {
     this.wallNow = options.wallNow ?? Date.now;
     this.clock = new SimClock({ wallNow: this.wallNow, ...options.clock });
-    this.cloud = new SimCloud(options.accounts ?? [defaultAccount()], this.clock);
+    this.cloud = new SimCloud(options.accounts ?? [options.replay ? options.replay.account() : defaultAccount()], this.clock);
     this.settings = {
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
       expiresInAsString: options.expiresInAsString ?? false,
       portalSessionMinutes: options.portalSessionMinutes ?? 30,
       strictRossVersion: options.strictRossVersion ?? true,
       wallClockControls: options.wallClockControls ?? false,
+      portalSessionCookie: options.portalSessionCookie,
+      portalSetAnswer: options.portalSetAnswer,
+      portalAjaxUnauthenticated: options.portalAjaxUnauthenticated,
+      missingMultipleV2: options.missingMultipleV2,
+      answerDelayMs: options.answerDelayMs,
     };
     this.tokens = new TokenStore(this.wallNow);
     this.portalSessions = new PortalSessions({
@@ -186,6 +194,13 @@ export class RedbackSimulator {
     if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs ?? 30_000));
     const fault = this.faults.take(['status', 'rateLimit', 'malformedJson', 'html'], surface, req.method, req.path);
     if (fault) return faultResponse(fault);
+    const delayMs = this.settings.answerDelayMs ?? 0;
+    if (delayMs > 0 && surface !== 'portal') await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const replay = this.options.replay;
+    if (replay && surface === 'api' && this.tokens.check(req.headers.authorization).ok) {
+      const recorded = replay.answer(req.method, req.path, req.query);
+      if (recorded) return recorded;
+    }
     return route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
   }
 

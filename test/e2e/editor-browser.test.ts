@@ -151,6 +151,28 @@ describe('editor in a real browser', function () {
     await screenshot(page, '6-read-help');
   });
 
+  it('downloads diagnostics of the deployed account from its dialog, with pseudonyms instead of serials (issue 13)', async () => {
+    const accountId = await page.evaluate(() => {
+      let id = '';
+      (window as any).RED.nodes.eachConfig((n: { id: string; type: string }) => { if (n.type === 'redback-config') id = n.id; }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      return id;
+    });
+    await page.evaluate((id) => (window as any).RED.editor.editConfig('', 'redback-config', id), accountId); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await page.locator('#node-config-input-redback-diagnostics').waitFor({ state: 'visible' });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#node-config-input-redback-diagnostics').click()]);
+    should(download.suggestedFilename()).match(/^redback-diagnostics-[\d-]+T\d{4}\.json$/);
+    const file = JSON.parse(require('fs').readFileSync(await download.path(), 'utf8'));
+    should(file.format).equal('redback-diagnostics');
+    should(file.endpoints.length).be.above(0);
+    should(file.versions.nodeRed).match(/^\d+\.\d+\.\d+/); // a real runtime tells its version
+    const text = JSON.stringify(file);
+    for (const id of [...SITES, ...SERIALS, DEFAULT_CREDENTIALS.clientSecret, DEFAULT_CREDENTIALS.password]) should(text).not.containEql(id);
+    await page.locator('#node-config-input-redback-diagnostics-result[data-outcome="ok"]').waitFor();
+    await screenshot(page, '7-diagnostics-downloaded');
+    await page.locator('#node-config-dialog-cancel').click();
+    await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
+  });
+
   it('raised no script errors in the editor', () => {
     should(scriptErrors(page)).eql([]);
   });

@@ -50,6 +50,7 @@ describe('redback-config node', () => {
       portalUrl: 'https://portal.redbacktech.com',
       tokenUrl: 'https://api.redbacktech.com/Api/v2/Auth/token',
       tokenScope: '',
+      timeoutS: 30,
     });
     should(node.credentials).eql({ clientId: 'id-1', clientSecret: 'secret-1', email: 'a@b.c', password: 'pw' });
   });

@@ -549,8 +549,8 @@ describe('redback-read node', () => {
       await flow.sites(1);
       sim.faults.add({ kind: 'slow', surface: 'api', path: 'Dynamic/BySerialNumber', delayMs: 120_000, times: 4 });
       await tick(600_000); // the first timed poll (the one due 2 s after deploy was skipped: the input poll had just completed)
-      await pump(() => flow.caught.length > 0, 'timeout error', 1000, 200_000); // 4 × 10 s and the backoff between
-      should(flow.caught[0].error.message).match(/Dynamic\/BySerialNumber\/RB21081800001734 failed: no answer within 10 s$/);
+      await pump(() => flow.caught.length > 0, 'timeout error', 1000, 200_000); // 4 × 30 s (timeoutS) and the backoff between
+      should(flow.caught[0].error.message).match(/Dynamic\/BySerialNumber\/RB21081800001734 failed: no answer within 30 s$/);
       should(flow.lastStatus()).eql({ fill: 'yellow', shape: 'ring', text: 'retrying: timeout' });
       should(flow.site).have.length(1);
 
@@ -563,8 +563,8 @@ describe('redback-read node', () => {
       const flow = await loadReadFlow(sim, { serial: ST, credentials: simCredentials({ clientSecret: 'Wrong-Secret-77' }) });
       flow.poll({ tag: 'x' });
       await waitUntil(() => flow.caught.length === 1, 'the Catch node');
-      should(flow.lastStatus()).eql({ fill: 'red', shape: 'ring', text: 'credentials refused' });
-      should(flow.caught[0].error.message).match(/HTTP 401 .*check the client id and client secret/);
+      should(flow.lastStatus()).match({ fill: 'red', shape: 'ring', text: /^credentials refused · next try \d\d:\d\d$/ });
+      should(flow.caught[0].error.message).match(/HTTP 401 .*check the client id and client secret\); next try at /);
       should(flow.caught[0].tag).equal('x');
       should(JSON.stringify([flow.caught, flow.statuses])).not.containEql('Wrong-Secret-77');
       should(sim.requestCount({ surface: 'token' })).equal(1); // refused credentials are not retried

@@ -6,7 +6,7 @@
  * recovers once the fault is cleared. The read node is also shown never to touch the portal or
  * the schedules, so those faults cannot reach it.
  *
- * Fake timers (with Date at the simulator's frozen instant) drive the transport's 10 s deadlines,
+ * Fake timers (with Date at the simulator's frozen instant) drive the transport's 30 s deadlines,
  * backoff and Retry-After waits and the simulator's slow answers; real HTTP on loopback runs.
  */
 import should from 'should';
@@ -105,7 +105,8 @@ describe('reliability: the fault matrix (fault × node)', function () {
       should(flow.caught.map((m) => m.error.message)).eql([]);
       should(renewals(c)).equal(renewedBefore + 1);
     } else {
-      await pump(clock, () => flow.caught.length === 1, 'caught error');
+      // A GET is tried four times, each up to the 30 s timeout, with backoff between.
+      await pump(clock, () => flow.caught.length === 1, 'caught error', 250, 300_000);
       const caught = flow.caught[0];
       should(bare(caught.error.message)).match(expectedMessage(c, 'read'));
       should(caught.error.source.id).equal(READ_IDS.read);
@@ -115,6 +116,7 @@ describe('reliability: the fault matrix (fault × node)', function () {
       // Nothing was sent while the cloud failed: no message with made-up values.
       should([flow.site.length, flow.inverter.length, flow.battery.length]).eql([1, 1, 1]);
       await c.clear(sim);
+      if (c.recoverAfterMs) await clock.tickAsync(c.recoverAfterMs);
       flow.poll({ topic: 'after the fault' });
       await pump(clock, () => flow.site.length === 2 || flow.caught.length > 1, 'reading after the fault cleared');
       should(flow.caught).have.length(1);
@@ -143,7 +145,8 @@ describe('reliability: the fault matrix (fault × node)', function () {
       should(flow.caught.map((m) => m.error.message)).eql([]);
       should(renewals(c)).equal(renewedBefore + 1);
     } else {
-      await pump(clock, () => flow.caught.length === 1, 'caught error');
+      // A GET is tried four times, each up to the 30 s timeout, with backoff between.
+      await pump(clock, () => flow.caught.length === 1, 'caught error', 250, 300_000);
       const caught = flow.caught[0];
       const message = bare(caught.error.message);
       should(message).match(expectedMessage(c, method));
@@ -153,6 +156,7 @@ describe('reliability: the fault matrix (fault × node)', function () {
       await realDelay(20);
       should(results()).have.length(1); // no result for the failed command
       await c.clear(sim);
+      if (c.recoverAfterMs) await clock.tickAsync(c.recoverAfterMs);
       flow.send({ command: 'discharge', powerW: 2000 });
       await pump(clock, () => results().length === 2 || flow.caught.length > 1, 'command after the fault cleared');
       should(flow.caught).have.length(1);
