@@ -1,106 +1,86 @@
-/** `redback-control`: charge, discharge, import, export, conserve, curtail or auto, from a message or from Amber prices. */
+/**
+ * `redback-control`: charge, discharge, import, export, conserve, curtail or auto, from a message
+ * or from Amber prices. `nodes/` wires; every decision lives in `src/control/`.
+ */
 import { randomBytes } from 'crypto';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { AccountProvider } from '../src/account/account-holder';
-import { readState, type ControlState } from '../src/control/control-state';
-import { ControlRunner, type RunnerSettings } from '../src/control/control-runner';
+import { ControlRunner } from '../src/control/control-runner';
+import { journaledStore } from '../src/control/control-store';
+import { IntentJournal, journalFile } from '../src/control/intent-journal';
+import { notAppliedWarning, readBackPayload, resultPayload, revertRetryText, unchangedPayload } from '../src/control/messages';
+import { parseControlSettings, type ControlNodeConfig } from '../src/control/settings';
 import { failureStatus, outcomeStatus, readBackStatus } from '../src/control/status-text';
 import { isRedbackError } from '../src/http/errors';
 
-interface RedbackControlDef extends NodeDef {
-  account: string;
-  serial: string;
-  method: string;
-  durationMinutes: string | number;
-  dryRun: boolean;
-  pricePolicy: boolean;
-  chargeBelow: string | number;
-  dischargeAbove: string | number;
-  dischargeMinSoc: string | number;
-  curtailWhenFeedInFree: boolean;
-  pricePowerW: string | number;
-  actOnEstimates: boolean;
-  priceSource: string;
-  haIntervalMinutes: string | number;
-}
-
 type AccountNode = Node & AccountProvider;
+type Done = (err?: Error) => void;
 
 const STATE_KEY = 'control';
 const REVERT_ON_REMOVE_MS = 10_000;
 
 export = function register(RED: NodeAPI): void {
-  function RedbackControl(this: Node, config: RedbackControlDef): void {
+  function RedbackControl(this: Node, config: NodeDef & ControlNodeConfig & { account: string }): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
-    if (!accountNode) {
-      node.status(failureStatus('no Redback account'));
-      node.on('input', (_msg: NodeMessage, _send: unknown, done: (err?: Error) => void) =>
-        done(new Error('redback-control needs a Redback account (redback-config)')));
-      return;
-    }
-    if (config.method === 'portal' && !(RED.settings as { contextStorage?: unknown }).contextStorage) {
-      node.warn('the portal method keeps its revert-to-Auto deadline in context: configure a persistent contextStorage in settings.js so a restart still reverts on time');
-    }
-    const context = node.context();
-    const store = {
-      load: (): ControlState => readState(context.get(STATE_KEY)),
-      save: (state: ControlState): void => context.set(STATE_KEY, state),
+    const refuse = (text: string, message: string, log = false): void => {
+      node.status(failureStatus(text));
+      if (log) node.error(message);
+      node.on('input', (_msg: NodeMessage, _send: unknown, done: Done) => done(new Error(message)));
     };
+    const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
+    if (!accountNode) return refuse('no Redback account', 'redback-control needs a Redback account (redback-config)');
+    let settings;
+    try {
+      settings = parseControlSettings(config, node.id, () => randomBytes(8).toString('hex'));
+    } catch (err) {
+      return refuse((err as Error).message, (err as Error).message, true);
+    }
+    const userDir = (RED.settings as { userDir?: unknown }).userDir;
+    const journal = new IntentJournal(typeof userDir === 'string' && userDir !== '' ? journalFile(userDir, node.id) : null);
+    const context = node.context();
+    const store = journaledStore(journal, { get: () => context.get(STATE_KEY), set: (v) => context.set(STATE_KEY, v) });
     let runner: ControlRunner | null = null;
     let closed = false;
     const getRunner = (): ControlRunner => {
-      if (!runner) {
-        runner = new ControlRunner(accountNode.acquire(node), settingsFrom(node.id, config), store, {
-          reverted: (err) => {
-            if (err) {
-              node.status(failureStatus('revert to Auto failed; retrying'));
-              node.error(err, { payload: { command: 'auto', revert: true } });
-            } else {
-              node.status({ fill: 'grey', shape: 'dot', text: 'auto (portal command ended)' });
-            }
-          },
-        });
-        runner.start();
-      }
+      if (runner) return runner;
+      runner = new ControlRunner(accountNode.acquire(node), settings, store, {
+        reverted: (err, retry) => {
+          if (!err) return node.status({ fill: 'grey', shape: 'dot', text: 'auto (portal command ended)' });
+          node.status(failureStatus(revertRetryText(retry)));
+          node.error(err, { payload: { command: 'auto', revert: true } });
+        },
+      });
+      runner.start();
       return runner;
     };
 
-    node.on('input', (msg: NodeMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
+    node.on('input', (msg: NodeMessage, send: (m: NodeMessage) => void, done: Done) => {
       let active: ControlRunner;
       try {
         active = getRunner();
       } catch (err) {
         node.status(failureStatus((err as Error).message));
-        done(err as Error);
-        return;
+        return done(err as Error);
       }
       active.handle(msg.payload).then((result) => {
-        if (result.kind === 'superseded') {
-          done();
-          return;
-        }
+        if (result.kind === 'superseded') return done();
         if (result.kind === 'unchanged') {
-          send({ ...msg, payload: { ok: true, sent: false, decision: result.decision } });
-          done();
-          return;
+          send({ ...msg, payload: unchangedPayload(result.decision) });
+          return done();
         }
-        const payload = { ...result.outcome, applied: null, ...(result.decision ? { decision: result.decision } : {}) };
+        const payload = resultPayload(result.outcome, result.decision);
         send({ ...msg, payload });
         node.status(outcomeStatus(result.outcome));
         done();
         result.readBack?.then((check) => {
           if (closed) return;
           node.status(readBackStatus(result.outcome, check));
-          node.send({ ...msg, topic: 'readback', payload: { ...payload, applied: check.applied, reportedMode: check.reported } });
-          if (!check.applied) node.warn(`${result.outcome.command} was accepted but inverter ${result.outcome.serial} still reports ${check.reported?.mode ?? 'no mode'} after ${check.checks} reads`);
+          node.send({ ...msg, topic: 'readback', payload: readBackPayload(payload, check) });
+          if (!check.applied) node.warn(notAppliedWarning(result.outcome, check));
         }, () => undefined);
       }, (err: unknown) => {
-        if (isRedbackError(err) && err.kind === 'closed') {
-          done();
-          return;
-        }
+        if (isRedbackError(err) && err.kind === 'closed') return done();
         node.status(failureStatus((err as Error).message));
         done(err as Error);
       });
@@ -118,12 +98,11 @@ export = function register(RED: NodeAPI): void {
           active.close();
           accountNode.release(node);
         }
+        // A deleted node with nothing left to revert leaves no journal behind.
+        if (removed && store.load().portalRevert === null) journal.remove();
         done();
       };
-      if (!removed || !active) {
-        finish();
-        return;
-      }
+      if (!removed || !active) return finish();
       // Deleted or disabled during a portal command: nothing would set Auto later, so do it now
       // (within Node-RED's close timeout).
       const guard = setTimeout(finish, REVERT_ON_REMOVE_MS);
@@ -133,8 +112,8 @@ export = function register(RED: NodeAPI): void {
       });
     });
 
-    // A portal command that was active before a restart must still be reverted on time.
-    if (readState(context.get(STATE_KEY)).portalRevert) {
+    // A portal revert a previous run recorded is armed at once (sent at once when its deadline has passed).
+    if (store.load().portalRevert !== null) {
       try {
         getRunner();
       } catch (err) {
@@ -145,27 +124,3 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('redback-control', RedbackControl);
 };
-
-function settingsFrom(nodeId: string, config: RedbackControlDef): RunnerSettings {
-  const optionalNumber = (v: unknown): number | null => (v === '' || v === undefined || v === null ? null : Number(v));
-  return {
-    nodeId,
-    serial: (config.serial ?? '').trim(),
-    method: config.method === 'portal' ? 'portal' : 'schedule',
-    dryRun: config.dryRun === true,
-    random: () => randomBytes(8).toString('hex'),
-    durationMinutes: Number(config.durationMinutes) || 30,
-    prices: config.pricePolicy
-      ? {
-          chargeBelowCents: optionalNumber(config.chargeBelow),
-          dischargeAboveCents: optionalNumber(config.dischargeAbove),
-          dischargeMinSocPct: Number(config.dischargeMinSoc ?? 20),
-          curtailWhenFeedInFree: config.curtailWhenFeedInFree === true,
-          powerW: Number(config.pricePowerW) || 0,
-          actOnEstimates: config.actOnEstimates === true,
-          source: config.priceSource === 'homeassistant' ? 'homeassistant' : 'amber',
-          haIntervalMinutes: Number(config.haIntervalMinutes) || 30,
-        }
-      : null,
-  };
-}

@@ -36,6 +36,8 @@ function makeSim(settings: Partial<SimSettings> = {}): Sim {
       portalSessionMinutes: 30,
       strictRossVersion: true,
       wallClockControls: false,
+      omitScheduleId: false,
+      missingIdDeleteStatus: 404,
       ...settings,
     },
     wallNow: () => wall,

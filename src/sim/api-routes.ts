@@ -92,7 +92,7 @@ export function registerApiRoutes(router: Router, ctx: SimContext, tokens: Token
     withInverter((_r, entry) =>
       cloud.deleteSchedule(entry, params.scheduleId)
         ? json(200, { Data: true })
-        : notFound(`No schedule ${params.scheduleId} for inverter ${entry.def.serial}`))(req, params, account)));
+        : missingId(ctx, `No schedule ${params.scheduleId} for inverter ${entry.def.serial}`))(req, params, account)));
 
   router.add('POST', '/Api/v2/OperatingEnvelope/Create/By/Site', authed((req, _p, account) => createEnvelope(req, account, ctx)));
   router.add('GET', '/Api/v2/OperatingEnvelope/By/Site/{siteId}', authed((req, params, account) => {
@@ -109,7 +109,7 @@ export function registerApiRoutes(router: Router, ctx: SimContext, tokens: Token
   router.add('DELETE', '/Api/v2/OperatingEnvelope/By/EventId/{eventId}', authed((_req, params, account) =>
     cloud.deleteEnvelope(account, params.eventId) > 0
       ? json(200, { Data: true })
-      : notFound(`No operating envelope with EventId ${params.eventId}`)));
+      : missingId(ctx, `No operating envelope with EventId ${params.eventId}`)));
   router.add('DELETE', '/Api/v2/OperatingEnvelope/All', authed((_req, _p, account) => {
     cloud.deleteAllEnvelopes(account);
     return json(200, { Data: true });
@@ -205,7 +205,7 @@ function createSchedule(req: SimRequest, account: AccountDef, ctx: SimContext): 
     durationText,
     mode: { mode: mode as InverterMode, powerW: watts as number },
   });
-  return json(200, { Data: { ScheduleId: record.scheduleId } });
+  return json(200, { Data: ctx.settings.omitScheduleId ? {} : { ScheduleId: record.scheduleId } });
 }
 
 function createEnvelope(req: SimRequest, account: AccountDef, ctx: SimContext): SimResponse {
@@ -252,6 +252,14 @@ function createEnvelope(req: SimRequest, account: AccountDef, ctx: SimContext): 
     maxGenerationVA: limits.MaxGenerationPowerVA,
   });
   return reply(null);
+}
+
+/** The answer to a delete of an id the cloud does not hold (see SimSettings.missingIdDeleteStatus). */
+function missingId(ctx: SimContext, detail: string): SimResponse {
+  const status = ctx.settings.missingIdDeleteStatus;
+  if (status === 404) return notFound(detail);
+  if (status === 400) return badRequest({ id: [detail] });
+  return json(status, { error: detail });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,13 @@ export interface SimSettings {
    * simulator runs faster (the demo). Off by default: the simulator then behaves as the cloud does.
    */
   wallClockControls: boolean;
+  /** Answer a schedule create without `Data.ScheduleId` (no public client reads it; the real cloud may omit it). */
+  omitScheduleId: boolean;
+  /**
+   * The status a delete of a schedule or envelope id the cloud does not hold answers; 404 by
+   * default. What Redback answers for an id it removed itself is unknown: 400 or 500 are the variants.
+   */
+  missingIdDeleteStatus: number;
 }
 
 /** A request's time in simulated ms: as sent, or mapped from the wall clock when asked to. */

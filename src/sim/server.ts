@@ -70,6 +70,8 @@ export class RedbackSimulator {
       portalSessionMinutes: options.portalSessionMinutes ?? 30,
       strictRossVersion: options.strictRossVersion ?? true,
       wallClockControls: options.wallClockControls ?? false,
+      omitScheduleId: options.omitScheduleId ?? false,
+      missingIdDeleteStatus: options.missingIdDeleteStatus ?? 404,
     };
     this.tokens = new TokenStore(this.wallNow);
     this.portalSessions = new PortalSessions({
@@ -186,7 +188,21 @@ export class RedbackSimulator {
     if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs ?? 30_000));
     const fault = this.faults.take(['status', 'rateLimit', 'malformedJson', 'html'], surface, req.method, req.path);
     if (fault) return faultResponse(fault);
-    return route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
+    const answer = await route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
+    return this.loseAnswer(answer, surface, req, raw);
+  }
+
+  /** The faults that act after the request has been applied: the answer is lost, replaced or held back. */
+  private async loseAnswer(answer: SimResponse, surface: Surface, req: SimRequest, raw: http.IncomingMessage): Promise<SimResponse | null> {
+    const fault = this.faults.take(['dropAnswer', 'statusAfterApply', 'slowAnswer'], surface, req.method, req.path);
+    if (!fault) return answer;
+    if (fault.kind === 'dropAnswer') {
+      raw.socket.destroy();
+      return null;
+    }
+    if (fault.kind === 'statusAfterApply') return faultResponse({ ...fault, kind: 'status', status: fault.status ?? 502 });
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 30_000));
+    return answer;
   }
 
   private routeOf(surface: Surface | 'admin', method: string, path: string): string {
