@@ -248,7 +248,7 @@ export class ControlExecutor {
         throw unknownOutcome(err, readErr, step.mode === 'Auto' ? 'the revert to Auto stays pending and is tried again' : 'the revert to Auto stays armed for the deadline');
       });
       if (reported !== true) {
-        throw notApplied(err, `inverter ${step.serial} reports ${reported ?? 'no mode'}${step.mode === 'Auto' ? '' : '; the revert to Auto stays armed for the deadline'}`);
+        throw notApplied(err, `inverter ${step.serial} reports ${reported ?? 'no mode'}`, step.mode === 'Auto' ? undefined : 'the revert to Auto stays armed for the deadline');
       }
     }
     clearIfAuto();
@@ -373,15 +373,15 @@ function softwareVersion(view: StaticView, serial: string): string {
   return view.Nodes?.find((n) => n?.StaticData?.Id?.toUpperCase() === serial)?.StaticData?.SoftwareVersion ?? '';
 }
 
-/** A lost answer, read back as not applied. */
-function notApplied(lost: unknown, found: string): RedbackError {
+/** A lost answer, read back as not applied: the request's own error first, then what the read-back found. */
+function notApplied(lost: unknown, found: string, then?: string): RedbackError {
   const kind = isRedbackError(lost) ? lost.kind : 'response';
-  const what = kind === 'timeout' ? 'timed out' : kind === 'network' || kind === 'closed' ? 'the answer was lost' : 'the answer was an error';
-  return new RedbackError(kind, `${what}; not applied (read back: ${found}): ${(lost as Error).message}`, { status: isRedbackError(lost) ? lost.status : undefined });
+  const timedOut = kind === 'timeout' ? 'timed out; ' : '';
+  return new RedbackError(kind, `${(lost as Error).message}; ${timedOut}not applied (read back: ${found})${then ? `; ${then}` : ''}`, { status: isRedbackError(lost) ? lost.status : undefined });
 }
 
 /** A lost answer that could not be read back either. */
 function unknownOutcome(lost: unknown, readErr: unknown, then: string): RedbackError {
   const kind = isRedbackError(lost) ? lost.kind : 'response';
-  return new RedbackError(kind, `the answer was lost and the read-back failed, so it may have been applied; ${then}: ${(lost as Error).message}; read-back: ${(readErr as Error).message}`, { status: isRedbackError(lost) ? lost.status : undefined });
+  return new RedbackError(kind, `${(lost as Error).message}; outcome unknown, it may have been applied (the read-back failed: ${(readErr as Error).message}); ${then}`, { status: isRedbackError(lost) ? lost.status : undefined });
 }
