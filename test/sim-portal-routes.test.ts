@@ -38,6 +38,7 @@ function makeSim(settings: Partial<SimSettings> = {}): Sim {
       wallClockControls: false,
       omitScheduleId: false,
       missingIdDeleteStatus: 404,
+      batteryCountZero: false,
       ...settings,
     },
     wallNow: () => wall,

@@ -24,7 +24,10 @@ export interface ExecutorSettings {
   method: ControlMethod;
   dryRun: boolean;
   random: () => string;
-  /** Reads of the portal mode after a Set whose answer was lost, and their spacing; default 3, 20 s apart (the first at once). */
+  /**
+   * Reads of the portal mode after a Set whose answer was lost, and their spacing; default 4, 30 s
+   * apart, the first at once: the cloud shows a new mode from its next once-a-minute refresh.
+   */
   confirmChecks?: number;
   confirmIntervalMs?: number;
 }
@@ -257,8 +260,8 @@ export class ControlExecutor {
   /** Reads the inverter's mode until it is `mode` (true) or the checks run out (the last mode reported). */
   private async confirmMode(serial: string, mode: string, powerW: number): Promise<true | string | null> {
     // An Auto not yet seen is simply tried again (the revert's retries); a mode is watched for a while.
-    const checks = mode === 'Auto' ? 1 : this.settings.confirmChecks ?? 3;
-    const intervalMs = this.settings.confirmIntervalMs ?? 20_000;
+    const checks = mode === 'Auto' ? 1 : this.settings.confirmChecks ?? 4;
+    const intervalMs = this.settings.confirmIntervalMs ?? 30_000;
     let reported: string | null = null;
     let lastError: unknown = null;
     for (let i = 0; i < checks; i++) {

@@ -46,8 +46,11 @@ export function registerApiRoutes(router: Router, ctx: SimContext, tokens: Token
   router.add('GET', '/Api/v2/EnergyData/With/Nodes', authed((req, _p, account) =>
     paged(req, account.sites.map(siteNodeDto))));
 
-  const staticOf = (_req: SimRequest, entry: InverterEntry): SimResponse =>
-    json(200, { Data: staticDto(entry, cloud.snapshot(entry)) });
+  const staticOf = (_req: SimRequest, entry: InverterEntry): SimResponse => {
+    const view = staticDto(entry, cloud.snapshot(entry));
+    if (ctx.settings.batteryCountZero) for (const node of view.Nodes as { StaticData: { BatteryCount: number } }[]) node.StaticData.BatteryCount = 0;
+    return json(200, { Data: view });
+  };
   router.add('GET', '/Api/v2/EnergyData/Static/BySerialNumber/{serial}', authed(withInverter(staticOf)));
   router.add('GET', '/Api/v2/EnergyData/{siteId}/Static', authed(withSite(staticOf)));
 

@@ -25,6 +25,8 @@ export interface SimSettings {
    * default. What Redback answers for an id it removed itself is unknown: 400 or 500 are the variants.
    */
   missingIdDeleteStatus: number;
+  /** Report `BatteryCount: 0` in every inverter's static data, battery or not (a cloud bug seen in the wild). */
+  batteryCountZero: boolean;
 }
 
 /** A request's time in simulated ms: as sent, or mapped from the wall clock when asked to. */

@@ -72,6 +72,7 @@ export class RedbackSimulator {
       wallClockControls: options.wallClockControls ?? false,
       omitScheduleId: options.omitScheduleId ?? false,
       missingIdDeleteStatus: options.missingIdDeleteStatus ?? 404,
+      batteryCountZero: options.batteryCountZero ?? false,
     };
     this.tokens = new TokenStore(this.wallNow);
     this.portalSessions = new PortalSessions({
