@@ -87,11 +87,6 @@ export class ControlRunner {
     this.armRevert();
   }
 
-  /** Whether the node has anything recorded that a restart must act on. */
-  static hasIntents(store: StateStore): boolean {
-    const state = store.load();
-    return state.portalRevert !== null || state.schedules.length > 0 || state.envelopes.length > 0;
-  }
 
   /** Handles one input payload. Rejects with CommandError/PriceError/RedbackError; nothing is sent on invalid input. */
   async handle(payload: unknown): Promise<RunResult> {

@@ -88,14 +88,14 @@ describe('redback-control: lost answers, stale records and the intent journal', 
     }
   };
   /** Sends a payload and moves time on (a request's deadline and held answers are fake timers) until it has a result or an error. */
-  const outcome = async (flow: ControlFlow, payload: unknown): Promise<{ ok: boolean; payload?: any; error?: string }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const [outs, errs] = [flow.out.filter((m) => m.topic !== 'readback').length, flow.caught.length];
+  const outcome = async (flow: ControlFlow, payload: unknown): Promise<{ ok: boolean; payload?: any; error?: string; afterMs: number }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [outs, errs, from] = [flow.out.filter((m) => m.topic !== 'readback').length, flow.caught.length, clock.now];
     flow.send(payload);
     for (let i = 0; i < 1000; i++) {
       await realDelay(5);
       const results = flow.out.filter((m) => m.topic !== 'readback');
-      if (results.length > outs) return { ok: true, payload: results[results.length - 1].payload };
-      if (flow.caught.length > errs) return { ok: false, error: flow.caught[flow.caught.length - 1].error.message };
+      if (results.length > outs) return { ok: true, payload: results[results.length - 1].payload, afterMs: clock.now - from };
+      if (flow.caught.length > errs) return { ok: false, error: flow.caught[flow.caught.length - 1].error.message, afterMs: clock.now - from };
       // Not advance(): a held answer is on the wire until its fake deadline.
       sim.clock.advance(250);
       await clock.tickAsync(250);
@@ -193,6 +193,7 @@ describe('redback-control: lost answers, stale records and the intent journal', 
         const flow = await load({ method: 'portal' });
         fault(spec);
         const result = await outcome(flow, { command: 'discharge', powerW: 2000, durationMinutes: 3 });
+        console.log(`      ${title}: ok: true after ${result.afterMs / 1000} s (simulated), ${sim.requestCount({ path: PORTAL_SET })} Set`); // eslint-disable-line no-console
         should(result).have.properties({ ok: true });
         should(result.payload).have.properties({ ok: true, command: 'discharge', mode: 'DischargeBattery' });
         should(flow.state()!.portalRevert).eql({ serial: ST, atMs: T0 + 3 * MINUTE });
@@ -214,6 +215,7 @@ describe('redback-control: lost answers, stale records and the intent journal', 
         const flow = await load({ method: 'portal' });
         fault(spec);
         const result = await outcome(flow, { command: 'discharge', powerW: 2000, durationMinutes: 3 });
+        console.log(`      ${title}: "not applied" after ${result.afterMs / 1000} s (simulated), ${sim.requestCount({ path: PORTAL_SET })} Set`); // eslint-disable-line no-console
         should(result.ok).be.false();
         should(result.error).match(/; not applied \(read back: inverter RB21081800001734 reports Auto\); the revert to Auto stays armed for the deadline$/);
         should(flow.out.filter((m) => m.payload?.ok === true)).be.empty();
