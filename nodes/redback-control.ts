@@ -5,50 +5,43 @@
 import { randomBytes } from 'crypto';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { AccountProvider } from '../src/account/account-holder';
-import { ControlRunner } from '../src/control/control-runner';
-import { journaledStore } from '../src/control/control-store';
-import { IntentJournal, journalFile } from '../src/control/intent-journal';
-import { notAppliedWarning, readBackPayload, resultPayload, revertRetryText, unchangedPayload } from '../src/control/messages';
+import { ControlRunner, type RunnerSettings } from '../src/control/control-runner';
+import { nodeStore } from '../src/control/control-store';
+import { failureOf, respond, REVERT_MESSAGE, revertStatus } from '../src/control/messages';
 import { parseControlSettings, type ControlNodeConfig } from '../src/control/settings';
-import { failureStatus, outcomeStatus, readBackStatus } from '../src/control/status-text';
-import { isRedbackError } from '../src/http/errors';
+import { failureStatus } from '../src/control/status-text';
 
 type AccountNode = Node & AccountProvider;
 type Done = (err?: Error) => void;
 
 const STATE_KEY = 'control';
-const REVERT_ON_REMOVE_MS = 10_000;
 
 export = function register(RED: NodeAPI): void {
   function RedbackControl(this: Node, config: NodeDef & ControlNodeConfig & { account: string }): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const refuse = (text: string, message: string, log = false): void => {
-      node.status(failureStatus(text));
+    const refuse = (message: string, log: boolean): void => {
+      node.status(failureStatus(message));
       if (log) node.error(message);
       node.on('input', (_msg: NodeMessage, _send: unknown, done: Done) => done(new Error(message)));
     };
     const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
-    if (!accountNode) return refuse('no Redback account', 'redback-control needs a Redback account (redback-config)');
-    let settings;
+    if (!accountNode) return refuse('redback-control needs a Redback account (redback-config)', false);
+    let settings: RunnerSettings;
     try {
       settings = parseControlSettings(config, node.id, () => randomBytes(8).toString('hex'));
     } catch (err) {
-      return refuse((err as Error).message, (err as Error).message, true);
+      return refuse((err as Error).message, true);
     }
-    const userDir = (RED.settings as { userDir?: unknown }).userDir;
-    const journal = new IntentJournal(typeof userDir === 'string' && userDir !== '' ? journalFile(userDir, node.id) : null);
-    const context = node.context();
-    const store = journaledStore(journal, { get: () => context.get(STATE_KEY), set: (v) => context.set(STATE_KEY, v) });
+    const { store, forget } = nodeStore((RED.settings as { userDir?: unknown }).userDir, node.id, node.context(), STATE_KEY);
     let runner: ControlRunner | null = null;
     let closed = false;
     const getRunner = (): ControlRunner => {
       if (runner) return runner;
       runner = new ControlRunner(accountNode.acquire(node), settings, store, {
         reverted: (err, retry) => {
-          if (!err) return node.status({ fill: 'grey', shape: 'dot', text: 'auto (portal command ended)' });
-          node.status(failureStatus(revertRetryText(retry)));
-          node.error(err, { payload: { command: 'auto', revert: true } });
+          node.status(revertStatus(err, retry));
+          if (err) node.error(err, REVERT_MESSAGE);
         },
       });
       runner.start();
@@ -64,25 +57,20 @@ export = function register(RED: NodeAPI): void {
         return done(err as Error);
       }
       active.handle(msg.payload).then((result) => {
-        if (result.kind === 'superseded') return done();
-        if (result.kind === 'unchanged') {
-          send({ ...msg, payload: unchangedPayload(result.decision) });
-          return done();
-        }
-        const payload = resultPayload(result.outcome, result.decision);
-        send({ ...msg, payload });
-        node.status(outcomeStatus(result.outcome));
+        const response = respond(result, msg);
+        if (response.message) send(response.message);
+        if (response.status) node.status(response.status);
         done();
-        result.readBack?.then((check) => {
+        response.readBack?.then((later) => {
           if (closed) return;
-          node.status(readBackStatus(result.outcome, check));
-          node.send({ ...msg, topic: 'readback', payload: readBackPayload(payload, check) });
-          if (!check.applied) node.warn(notAppliedWarning(result.outcome, check));
+          node.status(later.status);
+          node.send(later.message);
+          if (later.warning) node.warn(later.warning);
         }, () => undefined);
       }, (err: unknown) => {
-        if (isRedbackError(err) && err.kind === 'closed') return done();
-        node.status(failureStatus((err as Error).message));
-        done(err as Error);
+        const status = failureOf(err);
+        if (status) node.status(status);
+        done(status ? (err as Error) : undefined);
       });
     });
 
@@ -90,25 +78,11 @@ export = function register(RED: NodeAPI): void {
       closed = true;
       const active = runner;
       runner = null;
-      let finished = false;
-      const finish = (): void => {
-        if (finished) return;
-        finished = true;
-        if (active) {
-          active.close();
-          accountNode.release(node);
-        }
-        // A deleted node with nothing left to revert leaves no journal behind.
-        if (removed && store.load().portalRevert === null) journal.remove();
+      void (active ? active.shutdown(removed) : Promise.resolve(null)).then((err) => {
+        if (err) node.error(err);
+        if (active) accountNode.release(node);
+        if (removed) forget();
         done();
-      };
-      if (!removed || !active) return finish();
-      // Deleted or disabled during a portal command: nothing would set Auto later, so do it now
-      // (within Node-RED's close timeout).
-      const guard = setTimeout(finish, REVERT_ON_REMOVE_MS);
-      active.revertNow().catch((err: unknown) => node.error(err)).finally(() => {
-        clearTimeout(guard);
-        finish();
       });
     });
 

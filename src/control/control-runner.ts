@@ -106,6 +106,23 @@ export class ControlRunner {
     return this.exclusive(() => this.executor.revertPortal(revert));
   }
 
+  /**
+   * On close. A node that is deleted or disabled during a portal command has nothing to set Auto
+   * later, so that happens now, waiting at most `budgetMs` (within Node-RED's close timeout).
+   * Resolves with the revert's error, or null.
+   */
+  async shutdown(removed: boolean, budgetMs = 10_000): Promise<unknown> {
+    let error: unknown = null;
+    if (removed) {
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)));
+      await Promise.race([this.revertNow().then(() => undefined, (err: unknown) => void (error = err)), budget]);
+      clearTimeout(timer);
+    }
+    this.close();
+    return error;
+  }
+
   close(): void {
     this.abort.abort();
     this.queue.clear();
