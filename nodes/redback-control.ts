@@ -1,102 +1,76 @@
-/** `redback-control`: charge, discharge, import, export, conserve, curtail or auto, from a message or from Amber prices. */
+/**
+ * `redback-control`: charge, discharge, import, export, conserve, curtail or auto, from a message
+ * or from Amber prices. `nodes/` wires; every decision lives in `src/control/`.
+ */
 import { randomBytes } from 'crypto';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { AccountProvider } from '../src/account/account-holder';
-import { readState } from '../src/control/control-state';
 import { ControlRunner, type RunnerSettings } from '../src/control/control-runner';
-import { failureStatus, outcomeStatus, readBackStatus } from '../src/control/status-text';
-import { isRedbackError } from '../src/http/errors';
-import { contextStore } from '../src/node-glue/context-store';
-import { accountOrRefuse } from '../src/node-glue/refusal';
-
-interface RedbackControlDef extends NodeDef {
-  account: string;
-  serial: string;
-  method: string;
-  durationMinutes: string | number;
-  dryRun: boolean;
-  pricePolicy: boolean;
-  chargeBelow: string | number;
-  dischargeAbove: string | number;
-  dischargeMinSoc: string | number;
-  curtailWhenFeedInFree: boolean;
-  pricePowerW: string | number;
-  actOnEstimates: boolean;
-  priceSource: string;
-  haIntervalMinutes: string | number;
-}
+import { nodeStore } from '../src/control/control-store';
+import { failureOf, respond, REVERT_MESSAGE, revertStatus } from '../src/control/messages';
+import { parseControlSettings, type ControlNodeConfig } from '../src/control/settings';
+import { failureStatus } from '../src/control/status-text';
 
 type AccountNode = Node & AccountProvider;
+type Done = (err?: Error) => void;
 
 const STATE_KEY = 'control';
-const REVERT_ON_REMOVE_MS = 10_000;
 
 export = function register(RED: NodeAPI): void {
-  function RedbackControl(this: Node, config: RedbackControlDef): void {
+  function RedbackControl(this: Node, config: NodeDef & ControlNodeConfig & { account: string }): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const accountNode = accountOrRefuse(node, RED.nodes.getNode(config.account) as AccountNode | null, 'redback-control');
-    if (!accountNode) return;
-    if (config.method === 'portal' && !(RED.settings as { contextStorage?: unknown }).contextStorage) {
-      node.warn('the portal method keeps its revert-to-Auto deadline in context: configure a persistent contextStorage in settings.js so a restart still reverts on time');
+    const refuse = (message: string, log: boolean): void => {
+      node.status(failureStatus(message));
+      if (log) node.error(message);
+      node.on('input', (_msg: NodeMessage, _send: unknown, done: Done) => done(new Error(message)));
+    };
+    const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
+    if (!accountNode) return refuse('redback-control needs a Redback account (redback-config)', false);
+    let settings: RunnerSettings;
+    try {
+      settings = parseControlSettings(config, node.id, () => randomBytes(8).toString('hex'));
+    } catch (err) {
+      return refuse((err as Error).message, true);
     }
-    const context = node.context();
-    const store = contextStore(context, STATE_KEY, readState);
+    const { store, forget } = nodeStore((RED.settings as { userDir?: unknown }).userDir, node.id, node.context(), STATE_KEY);
     let runner: ControlRunner | null = null;
     let closed = false;
     const getRunner = (): ControlRunner => {
-      if (!runner) {
-        runner = new ControlRunner(accountNode.acquire(node), settingsFrom(node.id, config), store, {
-          reverted: (err) => {
-            if (err) {
-              node.status(failureStatus('revert to Auto failed; retrying'));
-              node.error(err, { payload: { command: 'auto', revert: true } });
-            } else {
-              node.status({ fill: 'grey', shape: 'dot', text: 'auto (portal command ended)' });
-            }
-          },
-        });
-        runner.start();
-      }
+      if (runner) return runner;
+      runner = new ControlRunner(accountNode.acquire(node), settings, store, {
+        reverted: (err, retry) => {
+          node.status(revertStatus(err, retry));
+          if (err) node.error(err, REVERT_MESSAGE);
+        },
+      });
+      runner.start();
       return runner;
     };
 
-    node.on('input', (msg: NodeMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
+    node.on('input', (msg: NodeMessage, send: (m: NodeMessage) => void, done: Done) => {
       let active: ControlRunner;
       try {
         active = getRunner();
       } catch (err) {
         node.status(failureStatus((err as Error).message));
-        done(err as Error);
-        return;
+        return done(err as Error);
       }
       active.handle(msg.payload).then((result) => {
-        if (result.kind === 'superseded') {
-          done();
-          return;
-        }
-        if (result.kind === 'unchanged') {
-          send({ ...msg, payload: { ok: true, sent: false, decision: result.decision } });
-          done();
-          return;
-        }
-        const payload = { ...result.outcome, applied: null, ...(result.decision ? { decision: result.decision } : {}) };
-        send({ ...msg, payload });
-        node.status(outcomeStatus(result.outcome));
+        const response = respond(result, msg);
+        if (response.message) send(response.message);
+        if (response.status) node.status(response.status);
         done();
-        result.readBack?.then((check) => {
+        response.readBack?.then((later) => {
           if (closed) return;
-          node.status(readBackStatus(result.outcome, check));
-          node.send({ ...msg, topic: 'readback', payload: { ...payload, applied: check.applied, reportedMode: check.reported } });
-          if (!check.applied) node.warn(`${result.outcome.command} was accepted but inverter ${result.outcome.serial} still reports ${check.reported?.mode ?? 'no mode'} after ${check.checks} reads`);
+          node.status(later.status);
+          node.send(later.message);
+          if (later.warning) node.warn(later.warning);
         }, () => undefined);
       }, (err: unknown) => {
-        if (isRedbackError(err) && err.kind === 'closed') {
-          done();
-          return;
-        }
-        node.status(failureStatus((err as Error).message));
-        done(err as Error);
+        const status = failureOf(err);
+        if (status) node.status(status);
+        done(status ? (err as Error) : undefined);
       });
     });
 
@@ -104,31 +78,16 @@ export = function register(RED: NodeAPI): void {
       closed = true;
       const active = runner;
       runner = null;
-      let finished = false;
-      const finish = (): void => {
-        if (finished) return;
-        finished = true;
-        if (active) {
-          active.close();
-          accountNode.release(node);
-        }
+      void (active ? active.shutdown(removed) : Promise.resolve(null)).then((err) => {
+        if (err) node.error(err);
+        if (active) accountNode.release(node);
+        if (removed) forget();
         done();
-      };
-      if (!removed || !active) {
-        finish();
-        return;
-      }
-      // Deleted or disabled during a portal command: nothing would set Auto later, so do it now
-      // (within Node-RED's close timeout).
-      const guard = setTimeout(finish, REVERT_ON_REMOVE_MS);
-      active.revertNow().catch((err: unknown) => node.error(err)).finally(() => {
-        clearTimeout(guard);
-        finish();
       });
     });
 
-    // A portal command that was active before a restart must still be reverted on time.
-    if (readState(context.get(STATE_KEY)).portalRevert) {
+    // A portal revert a previous run recorded is armed at once (sent at once when its deadline has passed).
+    if (store.load().portalRevert !== null) {
       try {
         getRunner();
       } catch (err) {
@@ -139,27 +98,3 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('redback-control', RedbackControl);
 };
-
-function settingsFrom(nodeId: string, config: RedbackControlDef): RunnerSettings {
-  const optionalNumber = (v: unknown): number | null => (v === '' || v === undefined || v === null ? null : Number(v));
-  return {
-    nodeId,
-    serial: (config.serial ?? '').trim(),
-    method: config.method === 'portal' ? 'portal' : 'schedule',
-    dryRun: config.dryRun === true,
-    random: () => randomBytes(8).toString('hex'),
-    durationMinutes: Number(config.durationMinutes) || 30,
-    prices: config.pricePolicy
-      ? {
-          chargeBelowCents: optionalNumber(config.chargeBelow),
-          dischargeAboveCents: optionalNumber(config.dischargeAbove),
-          dischargeMinSocPct: Number(config.dischargeMinSoc ?? 20),
-          curtailWhenFeedInFree: config.curtailWhenFeedInFree === true,
-          powerW: Number(config.pricePowerW) || 0,
-          actOnEstimates: config.actOnEstimates === true,
-          source: config.priceSource === 'homeassistant' ? 'homeassistant' : 'amber',
-          haIntervalMinutes: Number(config.haIntervalMinutes) || 30,
-        }
-      : null,
-  };
-}

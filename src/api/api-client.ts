@@ -91,13 +91,16 @@ export class ApiClient {
     return (await this.read<{ Data: SchedulesBySerial }>(`/Api/v2/Schedule/By/SerialNumber/${enc(serial)}`, hasObjectData)).Data;
   }
 
-  /** Creates a schedule; resolves with its ScheduleId. */
-  async createSchedule(request: CreateScheduleRequest): Promise<string> {
+  /**
+   * Creates a schedule; resolves with its ScheduleId, or null when the answer carries none (no
+   * public client reads it, so the cloud may not send it): the caller then finds the schedule in
+   * the inverter's list by its UserNotes and start time.
+   */
+  async createSchedule(request: CreateScheduleRequest): Promise<string | null> {
     const path = '/Api/v2/Schedule/Create/By/SerialNumber';
-    const body = await this.call<{ Data: { ScheduleId?: unknown } }>('POST', path, request, hasObjectData, false);
-    const id = body.Data.ScheduleId;
-    if (typeof id !== 'string' || id === '') throw this.shapeError('POST', path, 'no Data.ScheduleId');
-    return id;
+    const body = await this.call<{ Data?: { ScheduleId?: unknown } | null }>('POST', path, request, isPlainObject, false);
+    const id = isPlainObject(body.Data) ? body.Data.ScheduleId : undefined;
+    return typeof id === 'string' && id !== '' ? id : null;
   }
 
   async deleteSchedule(serial: string, scheduleId: string): Promise<void> {

@@ -124,17 +124,17 @@ export function sameDecision(a: Decision | null, b: Decision | null): boolean {
 export function commandFor(decision: Decision, defaults: { serial: string | null; nowMs: number }): ControlCommand {
   const restMs = decision.intervalEndMs - defaults.nowMs;
   if (restMs <= 0) throw new PriceError(`the decision was for an interval that ended at ${new Date(decision.intervalEndMs).toISOString()}`);
-  const power = decision.command === 'charge' || decision.command === 'discharge';
-  return {
-    command: decision.command,
-    powerW: power ? decision.powerW : null,
-    durationMinutes: restMinutes(decision.intervalEndMs, defaults.nowMs),
-    exportLimitW: 0,
-    startAtMs: defaults.nowMs,
-    serial: defaults.serial,
-    // The policy stepping back must not cancel a charge someone started from another node.
-    ...(decision.command === 'auto' ? { ownOnly: true as const } : {}),
-  };
+  const base = { durationMinutes: restMinutes(decision.intervalEndMs, defaults.nowMs), startAtMs: defaults.nowMs, serial: defaults.serial };
+  switch (decision.command) {
+    case 'charge':
+    case 'discharge':
+      return { command: decision.command, powerW: decision.powerW, exportLimitW: 0, ...base };
+    case 'curtail':
+      return { command: 'curtail', powerW: null, exportLimitW: 0, ...base };
+    case 'auto':
+      // The policy stepping back must not cancel a charge someone started from another node.
+      return { command: 'auto', powerW: null, exportLimitW: 0, ownOnly: true, ...base };
+  }
 }
 
 function checkSettings(s: PriceSettings): void {

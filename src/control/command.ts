@@ -13,21 +13,51 @@ export const COMMAND_NAMES: readonly CommandName[] = ['charge', 'discharge', 'im
 /** The commands that move power at a rate the user must choose. */
 export const POWER_COMMANDS: readonly CommandName[] = ['charge', 'discharge', 'import', 'export'];
 
-export interface ControlCommand {
-  command: CommandName;
-  /** Watts for charge/discharge/import/export; null for conserve, curtail and auto. */
-  powerW: number | null;
+interface CommandBase {
   durationMinutes: number;
-  /** The export ceiling for curtail; 0 for every other command. */
-  exportLimitW: number;
   startAtMs: number;
   /** Upper case; null = the node's configured inverter. */
   serial: string | null;
+}
+
+export type PowerCommandName = 'charge' | 'discharge' | 'import' | 'export';
+
+/** charge, discharge, import, export: always with the watts the user chose. */
+export interface PowerCommand extends CommandBase {
+  command: PowerCommandName;
+  powerW: number;
+  exportLimitW: 0;
+}
+
+export interface ConserveCommand extends CommandBase {
+  command: 'conserve';
+  powerW: null;
+  exportLimitW: 0;
+}
+
+/** An operating envelope capping export at `exportLimitW`. */
+export interface CurtailCommand extends CommandBase {
+  command: 'curtail';
+  powerW: null;
+  exportLimitW: number;
+}
+
+export interface AutoCommand extends CommandBase {
+  command: 'auto';
+  powerW: null;
+  exportLimitW: 0;
   /**
    * For auto from a price decision: undo only what this node made. A message's auto (the user's)
    * also cancels what the package's other nodes left on the inverter, such as a manual charge.
    */
   ownOnly?: true;
+}
+
+/** One validated command; each kind has its own shape, so a power command always has its power. */
+export type ControlCommand = PowerCommand | ConserveCommand | CurtailCommand | AutoCommand;
+
+export function isPowerCommand(cmd: ControlCommand): cmd is PowerCommand {
+  return (POWER_COMMANDS as readonly string[]).includes(cmd.command);
 }
 
 export class CommandError extends Error {
@@ -48,12 +78,15 @@ const SERIAL = /^[A-Za-z0-9]{1,32}$/;
 export function parseCommand(payload: unknown, defaults: { durationMinutes: number }, nowMs: number): ControlCommand {
   const fields = toFields(payload);
   const command = parseName(fields.command);
-  const powerW = POWER_COMMANDS.includes(command) ? parsePower(fields.powerW, command) : null;
+  const power = isPowerName(command) ? parsePower(fields.powerW, command) : null;
   const durationMinutes = parseDuration(fields.durationMinutes, defaults.durationMinutes);
   const exportLimitW = command === 'curtail' ? parseExportLimit(fields.exportLimitW) : 0;
   const startAtMs = parseStartAt(fields.startAt, command, nowMs);
   const serial = parseSerial(fields.serial);
-  return { command, powerW, durationMinutes, exportLimitW, startAtMs, serial };
+  const base = { durationMinutes, startAtMs, serial };
+  if (isPowerName(command)) return { command, powerW: power as number, exportLimitW: 0, ...base };
+  if (command === 'curtail') return { command, powerW: null, exportLimitW, ...base };
+  return { command, powerW: null, exportLimitW: 0, ...base };
 }
 
 /** Normalises a serial number; throws CommandError unless it is 1..32 letters and digits. */
@@ -88,6 +121,10 @@ function toFields(payload: unknown): RawFields {
     startAt: ownField(payload, 'startAt'),
     serial: ownField(payload, 'serial'),
   };
+}
+
+function isPowerName(name: CommandName): name is PowerCommandName {
+  return (POWER_COMMANDS as readonly string[]).includes(name);
 }
 
 function parseName(value: unknown): CommandName {

@@ -5,6 +5,7 @@
  * afterwards that the inverter reports the mode it was asked for.
  */
 import type { RedbackAccount } from '../account/account';
+import type { DynamicData } from '../api/dto';
 import { num } from '../model/units';
 import { closedError } from '../http/backoff';
 import {
@@ -15,7 +16,8 @@ import type { StateStore } from './control-state';
 import { isPlainObject } from './describe';
 import { ControlExecutor, type ControlOutcome, type ExecutorSettings } from './executor';
 import { LatestWinsQueue, SUPERSEDED } from './latest-wins-queue';
-import { readBack, type ReadBackResult, type ReportedMode } from './read-back';
+import { findEnvelope } from './command-plan';
+import { readBack, readBackEnvelope, type EnvelopeSeen, type ReadBackResult, type ReportedMode } from './read-back';
 
 export interface RunnerSettings extends ExecutorSettings {
   durationMinutes: number;
@@ -31,12 +33,22 @@ export type RunResult =
   | { kind: 'unchanged'; decision: Decision }
   | { kind: 'superseded' };
 
-export interface RunnerEvents {
-  /** The portal revert to Auto happened (or failed and will be retried). */
-  reverted(err?: unknown): void;
+export interface RevertRetry {
+  /** 1 for the first retry after the failed revert. */
+  attempt: number;
+  inMs: number;
 }
 
-const REVERT_RETRY_MS = 60_000;
+export interface RunnerEvents {
+  /** The portal revert to Auto happened, or failed (`err`) and will be retried (`retry`). */
+  reverted(err?: unknown, retry?: RevertRetry): void;
+}
+
+/** A failed revert to Auto is tried again after 5 s, 15 s, 30 s, then every minute. */
+export const REVERT_RETRY_MS: readonly number[] = [5_000, 15_000, 30_000, 60_000];
+
+/** The longest delay Node's setTimeout holds (a longer one fires at once, with a warning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class ControlRunner {
   private readonly executor: ControlExecutor;
@@ -55,13 +67,26 @@ export class ControlRunner {
     private readonly events: RunnerEvents,
     private readonly now: () => number = Date.now,
   ) {
-    this.executor = new ControlExecutor(account, settings, store);
+    this.executor = new ControlExecutor(account, settings, store, now);
   }
 
-  /** Arms the portal revert a previous run (or a previous Node-RED) left behind. */
+  /**
+   * Replays what a previous run (or a previous Node-RED) recorded: ended schedules and envelopes
+   * are dropped without a request, a portal revert whose deadline has passed is sent at once, one
+   * to come is armed.
+   */
   start(): void {
+    const state = this.store.load();
+    const now = this.now();
+    const live = <T extends { endAtMs: number | null }>(r: T): boolean => r.endAtMs === null || r.endAtMs > now;
+    if (!state.schedules.every(live) || !state.envelopes.every(live)) {
+      state.schedules = state.schedules.filter(live);
+      state.envelopes = state.envelopes.filter(live);
+      if (!this.settings.dryRun) this.store.save(state);
+    }
     this.armRevert();
   }
+
 
   /** Handles one input payload. Rejects with CommandError/PriceError/RedbackError; nothing is sent on invalid input. */
   async handle(payload: unknown): Promise<RunResult> {
@@ -79,6 +104,23 @@ export class ControlRunner {
     const revert = this.store.load().portalRevert;
     if (!revert) return false;
     return this.exclusive(() => this.executor.revertPortal(revert));
+  }
+
+  /**
+   * On close. A node that is deleted or disabled during a portal command has nothing to set Auto
+   * later, so that happens now, waiting at most `budgetMs` (within Node-RED's close timeout).
+   * Resolves with the revert's error, or null.
+   */
+  async shutdown(removed: boolean, budgetMs = 10_000): Promise<unknown> {
+    let error: unknown = null;
+    if (removed) {
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)));
+      await Promise.race([this.revertNow().then(() => undefined, (err: unknown) => void (error = err)), budget]);
+      clearTimeout(timer);
+    }
+    this.close();
+    return error;
   }
 
   close(): void {
@@ -120,8 +162,13 @@ export class ControlRunner {
   private async enqueue(cmd: ControlCommand): Promise<RunResult> {
     const key = (cmd.serial ?? this.settings.serial).toUpperCase() || '*';
     const result = await this.queue.run(key, async (): Promise<RunResult> => {
-      const outcome = await this.exclusive(() => this.executor.run(cmd));
-      if (outcome.method === 'portal') this.armRevert();
+      let outcome: ControlOutcome;
+      try {
+        outcome = await this.exclusive(() => this.executor.run(cmd));
+      } finally {
+        // The deadline is recorded before the Set is sent: armed also when its answer was lost.
+        if (this.settings.method === 'portal' && !this.settings.dryRun) this.armRevert();
+      }
       return { kind: 'done', outcome, readBack: this.startReadBack(outcome, cmd) };
     });
     return result === SUPERSEDED ? { kind: 'superseded' } : result;
@@ -132,21 +179,38 @@ export class ControlRunner {
     // The command replaced the previous one, whose read-back would now call it "never applied".
     this.readBackAbort?.abort();
     this.readBackAbort = null;
-    if (outcome.mode === null) return null;
+    if (outcome.mode === null && outcome.eventId === undefined) return null;
     const own = new AbortController();
     const onClose = (): void => own.abort();
     this.abort.signal.addEventListener('abort', onClose, { once: true });
     this.readBackAbort = own;
-    const expected: ReportedMode = { mode: outcome.mode, powerW: outcome.powerW };
-    return readBack(() => this.reportedMode(outcome.serial), expected, {
+    const options = {
       checks: this.settings.readBackChecks,
       intervalMs: this.settings.readBackIntervalMs,
       delayMs: Math.max(0, cmd.startAtMs - this.now()),
       signal: own.signal,
-    }).finally(() => {
+    };
+    const finish = (): void => {
       this.abort.signal.removeEventListener('abort', onClose);
       if (this.readBackAbort === own) this.readBackAbort = null;
-    });
+    };
+    if (outcome.eventId !== undefined) {
+      const eventId = outcome.eventId;
+      return readBackEnvelope(() => this.envelopeSeen(outcome.siteId, outcome.serial, eventId, outcome.exportLimitW ?? 0), { ...options, delayMs: 0 }).finally(finish);
+    }
+    const expected: ReportedMode = { mode: outcome.mode, powerW: outcome.powerW };
+    return readBack(() => this.reportedMode(outcome.serial), expected, {
+      ...options,
+    }).finally(finish);
+  }
+
+  /** Whether the site lists the envelope, or failing that the site's export stays under the limit. */
+  private async envelopeSeen(siteId: string, serial: string, eventId: string, exportLimitW: number): Promise<EnvelopeSeen> {
+    const listed = findEnvelope(await this.account.api.envelopesBySite(siteId), eventId, this.now());
+    if (listed) return { applied: true, detail: `envelope ${eventId} listed for site ${siteId} (${listed.Status ?? 'no status'})`, exportW: null };
+    const exportW = exportPowerW(await this.account.dynamic(serial));
+    if (exportW !== null && exportW <= exportLimitW) return { applied: true, detail: `export ${exportW} W is within the limit of ${exportLimitW} W`, exportW };
+    return { applied: false, detail: `site ${siteId} lists no envelope ${eventId}${exportW === null ? '' : ` and exports ${exportW} W`}`, exportW };
   }
 
   private async reportedMode(serial: string): Promise<ReportedMode> {
@@ -175,25 +239,51 @@ export class ControlRunner {
     return result;
   }
 
-  /** Sets a timer for the stored portal revert deadline; when it passes, sets Auto (retrying until it works). */
-  private armRevert(): void {
+  /**
+   * Sets a timer for the stored portal revert deadline; when it passes, sets Auto, and when that
+   * fails tries again after REVERT_RETRY_MS (`attempt` counts the failures so far).
+   */
+  private armRevert(attempt = 0): void {
     if (this.revertTimer) clearTimeout(this.revertTimer);
     this.revertTimer = null;
     const revert = this.store.load().portalRevert;
     if (!revert || this.abort.signal.aborted) return;
+    const waitMs = Math.max(0, revert.atMs - this.now());
+    if (waitMs > MAX_TIMER_MS) {
+      this.revertTimer = setTimeout(() => this.armRevert(attempt), MAX_TIMER_MS);
+      return;
+    }
     this.revertTimer = setTimeout(() => {
       this.revertTimer = null;
-      this.exclusive(() => this.executor.revertPortal(revert)).then(
-        (reverted) => {
-          if (reverted) this.events.reverted();
-        },
-        (err: unknown) => {
-          if (this.abort.signal.aborted) return;
-          this.events.reverted(err);
-          // Again in a minute, unless a newer command has set its own revert meanwhile.
-          if (!this.revertTimer) this.revertTimer = setTimeout(() => this.armRevert(), REVERT_RETRY_MS);
-        },
-      );
-    }, Math.max(0, revert.atMs - this.now()));
+      this.sendRevert(revert, attempt);
+    }, waitMs);
   }
+
+  private sendRevert(revert: { serial: string; atMs: number }, attempt: number): void {
+    this.exclusive(() => this.executor.revertPortal(revert)).then(
+      (reverted) => {
+        if (reverted) this.events.reverted();
+      },
+      (err: unknown) => {
+        if (this.abort.signal.aborted) return;
+        const inMs = REVERT_RETRY_MS[Math.min(attempt, REVERT_RETRY_MS.length - 1)];
+        this.events.reverted(err, { attempt: attempt + 1, inMs });
+        // Again soon, unless a newer command has set its own revert meanwhile (then it is re-armed).
+        if (this.revertTimer) return;
+        this.revertTimer = setTimeout(() => {
+          this.revertTimer = null;
+          const now = this.store.load().portalRevert;
+          if (now && now.serial === revert.serial && now.atMs === revert.atMs) this.sendRevert(now, attempt + 1);
+          else this.armRevert();
+        }, inMs);
+      },
+    );
+  }
+
+}
+
+/** The site's export in whole watts from a dynamic reading (the phases' exported power); null when not reported. */
+function exportPowerW(d: DynamicData): number | null {
+  const phases = (d.Phases ?? []).map((p) => num(p?.ActiveExportedPowerInstantaneouskW)).filter((v): v is number => v !== null);
+  return phases.length === 0 ? null : Math.round(phases.reduce((a, b) => a + b, 0) * 1000);
 }

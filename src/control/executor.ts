@@ -1,21 +1,21 @@
 /**
- * Carries out one validated command: finds the inverter and its site, checks the power against
- * the inverter's static limits, replaces what this node created before, and sends the schedule,
- * portal Set or operating envelope. With dry-run it stops after planning and reports exactly
- * what it would send.
+ * Carries out one validated command: looks up the inverter, its site, its limits and the cloud's
+ * lists the plan needs, plans the requests (command-plan.ts), then sends them one by one. Every
+ * write that leaves something to undo is recorded in the store (the intent journal) before it is
+ * sent; a write whose answer is lost is taken as possibly applied and read back before anything
+ * is reported (docs/control-safety.md). With dry-run it stops after planning.
  */
 import type { RedbackAccount } from '../account/account';
-import type { CreateEnvelopeRequest, CreateScheduleRequest, StaticView } from '../api/dto';
-import { isRedbackError } from '../http/errors';
-import type { PortalMode } from '../portal/portal-client';
+import type { DynamicData, StaticView } from '../api/dto';
+import { isRedbackError, RedbackError, type RedbackErrorKind } from '../http/errors';
 import { CommandError, type ControlCommand } from './command';
-import type { StateStore } from './control-state';
-import { formatIsoSeconds } from './iso-time';
+import { findEnvelope, findSchedule, listingsNeeded, planCommand, type CommandPlan, type ControlMethod, type ControlOutcome, type Listings, type PlannedStep } from './command-plan';
+import type { ControlState, EnvelopeRecord, PortalRevert, ScheduleRecord, StateStore } from './control-state';
 import { checkLimits, limitsFromStatic } from './limits';
-import { packageLeftovers, SCHEDULE_TAG } from './package-leftovers';
-import { EVENT_ID_PREFIX, SCHEDULE_MODES, endAtMs, envelopeRequest, newEventId, portalSet, scheduleRequest, type ScheduleCommand } from './plans';
+import { endAtMs, newEventId } from './plans';
+import { num } from '../model/units';
 
-export type ControlMethod = 'schedule' | 'portal';
+export type { ControlMethod, ControlOutcome, PlannedStep } from './command-plan';
 
 export interface ExecutorSettings {
   nodeId: string;
@@ -24,107 +24,87 @@ export interface ExecutorSettings {
   method: ControlMethod;
   dryRun: boolean;
   random: () => string;
+  /**
+   * Reads of the portal mode after a Set whose answer was lost, and their spacing; default 4, 30 s
+   * apart, the first at once: the cloud shows a new mode from its next once-a-minute refresh.
+   */
+  confirmChecks?: number;
+  confirmIntervalMs?: number;
 }
 
-/** One request the command needs, as the output and dry-run report it. */
-export type PlannedStep =
-  | { action: 'deleteSchedule'; serial: string; scheduleId: string }
-  | { action: 'deleteEnvelope'; eventId: string }
-  | { action: 'createSchedule'; body: CreateScheduleRequest }
-  | { action: 'createEnvelope'; body: CreateEnvelopeRequest }
-  | { action: 'portalSet'; serial: string; mode: PortalMode; powerW: number; rossVersion: string };
+/** Error kinds after which the write may have been applied: the request may have reached the cloud. */
+const UNKNOWN_OUTCOME: readonly RedbackErrorKind[] = ['timeout', 'network', 'transient', 'response', 'closed'];
 
-export interface ControlOutcome {
-  ok: true;
-  command: ControlCommand['command'];
-  /** The inverter mode the command asks for; null for curtail (an envelope, not a mode). */
-  mode: string | null;
-  powerW: number | null;
-  startAt: string;
-  /** null for auto, which has no end. */
-  endAt: string | null;
-  method: ControlMethod | 'envelope';
-  serial: string;
-  siteId: string;
-  scheduleId?: string;
-  eventId?: string;
-  exportLimitW?: number;
-  dryRun?: true;
-  /** With dry-run: every request that would be sent, in order. */
-  steps?: PlannedStep[];
+export function outcomeUnknown(err: unknown): boolean {
+  if (!isRedbackError(err)) return !(err instanceof CommandError);
+  return UNKNOWN_OUTCOME.includes(err.kind) || (err.status !== undefined && err.status >= 500);
 }
-
 
 export class ControlExecutor {
   constructor(
     private readonly account: RedbackAccount,
     private readonly settings: ExecutorSettings,
     private readonly store: StateStore,
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  async run(cmd: ControlCommand): Promise<ControlOutcome> {
+  /** Looks everything up and plans the command; sends nothing. */
+  async plan(cmd: ControlCommand): Promise<CommandPlan> {
     const { serial, siteId } = await this.target(cmd.serial);
     const staticView = await this.account.staticData(serial);
     const limits = limitsFromStatic(staticView, serial);
     checkLimits(cmd, limits);
-    checkBattery(cmd, staticView, serial);
-    if (this.settings.method === 'portal' && cmd.command !== 'curtail' && cmd.startAtMs > Date.now() + 60_000) {
+    await this.checkBattery(cmd, staticView, serial);
+    const method = this.settings.method;
+    if (method === 'portal' && cmd.command !== 'curtail' && cmd.startAtMs > this.now() + 60_000) {
       throw new CommandError('startAt', 'the portal method acts at once: use the schedule method for a later start');
     }
-    const rossVersion = softwareVersion(staticView, serial);
-
-    const steps = this.replaceSteps();
-    if (cmd.command === 'auto' && !cmd.ownOnly) steps.push(...await this.leftoverSteps(serial, siteId, steps));
-    const outcome: ControlOutcome = {
-      ok: true,
-      command: cmd.command,
-      mode: null,
-      powerW: cmd.powerW,
-      startAt: formatIsoSeconds(cmd.startAtMs),
-      endAt: cmd.command === 'auto' ? null : formatIsoSeconds(endAtMs(cmd)),
-      method: cmd.command === 'curtail' ? 'envelope' : this.settings.method,
-      serial,
-      siteId,
-    };
-    if (cmd.command === 'curtail') {
-      const eventId = newEventId(this.settings.nodeId, this.settings.random);
-      steps.push({ action: 'createEnvelope', body: envelopeRequest(cmd, siteId, limits, eventId) });
-      outcome.eventId = eventId;
-      outcome.exportLimitW = cmd.exportLimitW;
-      outcome.powerW = null;
-    } else if (this.settings.method === 'portal') {
-      if (!rossVersion) throw new CommandError('serial', `the cloud reports no SoftwareVersion for ${serial}, which the portal needs as RossVersion`);
+    const state = this.store.load();
+    let pendingRossVersion = '';
+    if (method === 'portal' && cmd.command !== 'curtail') {
       // Throws a config error when the account has no portal login: checked before anything is sent.
       this.account.portal();
-      // A portal command this node left on another inverter is replaced too: that one goes back to
-      // Auto now, as its schedule would be deleted, instead of losing its revert to this command's.
-      const pending = this.store.load().portalRevert;
-      if (pending && pending.serial !== serial) {
-        steps.push({ action: 'portalSet', serial: pending.serial, mode: 'Auto', powerW: 0, rossVersion: await this.rossVersionOf(pending.serial) });
-      }
-      const set = portalSet(cmd);
-      steps.push({ action: 'portalSet', serial, mode: set.mode, powerW: set.powerW, rossVersion });
-      outcome.mode = set.mode;
-      outcome.powerW = set.powerW;
-    } else if (cmd.command === 'auto') {
-      outcome.mode = 'Auto';
-      outcome.powerW = 0;
-    } else {
-      const body = scheduleRequest(cmd, serial, SCHEDULE_TAG);
-      steps.push({ action: 'createSchedule', body });
-      outcome.mode = SCHEDULE_MODES[cmd.command as ScheduleCommand];
+      if (state.portalRevert && state.portalRevert.serial !== serial) pendingRossVersion = await this.rossVersionOf(state.portalRevert.serial);
     }
+    const nowMs = this.now();
+    const listings = await this.listings(listingsNeeded(cmd, state, serial, siteId, nowMs));
+    return planCommand({
+      cmd, serial, siteId, method, limits, rossVersion: softwareVersion(staticView, serial), pendingRossVersion,
+      eventId: cmd.command === 'curtail' ? newEventId(this.settings.nodeId, this.settings.random) : '',
+      state, listings, nowMs,
+    });
+  }
 
-    if (this.settings.dryRun) return { ...outcome, dryRun: true, steps };
-    for (const step of steps) {
-      const id = await this.send(step);
-      if (step.action === 'createSchedule') outcome.scheduleId = id;
+  async run(cmd: ControlCommand): Promise<ControlOutcome> {
+    const plan = await this.plan(cmd);
+    if (this.settings.dryRun) return { ...plan.outcome, dryRun: true, steps: plan.steps };
+    if (plan.forgetSchedules.length > 0 || plan.forgetEnvelopes.length > 0) {
+      this.update((state) => {
+        state.schedules = state.schedules.filter((s) => !plan.forgetSchedules.some((f) => sameSchedule(f, s)));
+        state.envelopes = state.envelopes.filter((e) => !plan.forgetEnvelopes.some((f) => f.eventId === e.eventId));
+      });
     }
-    if (this.settings.method === 'portal' && cmd.command !== 'curtail') {
-      const state = this.store.load();
-      state.portalRevert = cmd.command === 'auto' ? null : { serial, atMs: endAtMs(cmd) };
-      this.store.save(state);
+    const outcome = plan.outcome;
+    const revertAtMs = cmd.command === 'auto' ? null : endAtMs(cmd);
+    for (const step of plan.steps) {
+      switch (step.action) {
+        case 'deleteSchedule':
+        case 'deleteEnvelope':
+          await this.deleteStep(step, plan.deletes.get(step) ?? null, outcome.siteId);
+          break;
+        case 'createSchedule':
+          outcome.scheduleId = await this.createSchedule(step, cmd);
+          break;
+        case 'createEnvelope':
+          await this.createEnvelope(step, outcome.siteId);
+          break;
+        case 'portalSet':
+          await this.portalStep(step, step.serial === outcome.serial && step.mode !== 'Auto' ? revertAtMs : null);
+          break;
+      }
     }
+    if (outcome.scheduleId === undefined) delete outcome.scheduleId;
     return outcome;
   }
 
@@ -133,85 +113,212 @@ export class ControlExecutor {
    * the revert the caller's timer was set for. Does nothing (false) when a newer command has
    * replaced or cancelled it meanwhile. The caller runs this one job at a time with run().
    */
-  async revertPortal(due: { serial: string; atMs: number }): Promise<boolean> {
+  async revertPortal(due: PortalRevert): Promise<boolean> {
     const revert = this.store.load().portalRevert;
     if (!revert || revert.serial !== due.serial || revert.atMs !== due.atMs) return false;
-    await this.account.portal().setMode(revert.serial, 'Auto', 0, await this.rossVersionOf(revert.serial));
-    const state = this.store.load();
-    state.portalRevert = null;
-    this.store.save(state);
+    await this.portalStep({ action: 'portalSet', serial: revert.serial, mode: 'Auto', powerW: 0, rossVersion: await this.rossVersionOf(revert.serial) }, null);
     return true;
+  }
+
+  // ---- the steps ------------------------------------------------------------------------------
+
+  /** Deletes a listed, live schedule or envelope; a failure is checked against the list again. */
+  private async deleteStep(step: Extract<PlannedStep, { action: 'deleteSchedule' | 'deleteEnvelope' }>, record: ScheduleRecord | EnvelopeRecord | null, siteId: string): Promise<void> {
+    const api = this.account.api;
+    const forget = (): void => {
+      if (record === null) return;
+      this.update((state) => {
+        if ('scheduleId' in record) state.schedules = state.schedules.filter((s) => !sameSchedule(s, record));
+        else state.envelopes = state.envelopes.filter((e) => e.eventId !== record.eventId);
+      });
+    };
+    try {
+      if (step.action === 'deleteSchedule') await api.deleteSchedule(step.serial, step.scheduleId);
+      else await api.deleteEnvelope(step.eventId);
+      forget();
+      return;
+    } catch (err) {
+      if (isRedbackError(err) && err.status === 404) {
+        forget();
+        return;
+      }
+      // Gone meanwhile (the cloud removes ended schedules without notice) is what the delete wanted.
+      const stillListed = await this.stillListed(step, record, siteId).catch(() => true);
+      if (!stillListed) {
+        forget();
+        return;
+      }
+      const what = step.action === 'deleteSchedule' ? `schedule ${step.scheduleId}` : `envelope ${step.eventId}`;
+      throw new RedbackError(isRedbackError(err) ? err.kind : 'response', `could not cancel the earlier ${what}, which is still live, so nothing new was sent: ${(err as Error).message}`, { status: isRedbackError(err) ? err.status : undefined });
+    }
+  }
+
+  private async stillListed(step: PlannedStep, record: ScheduleRecord | EnvelopeRecord | null, siteId: string): Promise<boolean> {
+    if (step.action === 'deleteSchedule') {
+      const list = (await this.account.api.schedulesBySerial(step.serial)).Schedules ?? [];
+      return findSchedule(list, { scheduleId: step.scheduleId, startAtMs: null }, this.now()) !== undefined;
+    }
+    if (step.action !== 'deleteEnvelope') return true;
+    const site = record !== null && 'siteId' in record && record.siteId !== null ? record.siteId : siteId;
+    return findEnvelope(await this.account.api.envelopesBySite(site), step.eventId, this.now()) !== undefined;
+  }
+
+  /** Records the schedule, then creates it; a lost answer is settled by the inverter's list. */
+  private async createSchedule(step: Extract<PlannedStep, { action: 'createSchedule' }>, cmd: ControlCommand): Promise<string | undefined> {
+    const record: ScheduleRecord = { serial: step.body.SerialNumber, scheduleId: null, startAtMs: cmd.startAtMs, endAtMs: endAtMs(cmd) };
+    this.update((state) => state.schedules.push(record));
+    let answeredId: string | null;
+    try {
+      answeredId = await this.account.api.createSchedule(step.body);
+    } catch (err) {
+      if (!outcomeUnknown(err)) {
+        this.dropSchedule(record);
+        throw err;
+      }
+      const found = await this.lookUpSchedule(record, err);
+      if (found === null) {
+        this.dropSchedule(record);
+        throw notApplied(err, `the inverter's schedule list holds no ${cmd.command} starting ${step.body.StartTimeUtc}`);
+      }
+      this.setScheduleId(record, found);
+      return found;
+    }
+    const id = answeredId ?? await this.lookUpSchedule(record, null);
+    if (id === null) {
+      throw new RedbackError('response', `the cloud accepted the ${cmd.command} schedule but its answer has no ScheduleId and the inverter's list does not show it; it stays recorded and is cancelled by the next command or auto`);
+    }
+    this.setScheduleId(record, id);
+    return id;
+  }
+
+  /** The id of the recorded schedule in the inverter's list (tag and start time), or null. Throws when the list cannot be read. */
+  private async lookUpSchedule(record: ScheduleRecord, lost: unknown): Promise<string | null> {
+    let list;
+    try {
+      list = (await this.account.api.schedulesBySerial(record.serial)).Schedules ?? [];
+    } catch (err) {
+      throw unknownOutcome(lost ?? err, err, 'the schedule stays recorded and is cancelled by the next command or auto');
+    }
+    return findSchedule(list, { scheduleId: null, startAtMs: record.startAtMs }, this.now())?.ScheduleId ?? null;
+  }
+
+  /** Records the envelope (its EventId is ours), then creates it; a lost answer is settled by the site's list. */
+  private async createEnvelope(step: Extract<PlannedStep, { action: 'createEnvelope' }>, siteId: string): Promise<void> {
+    const record: EnvelopeRecord = { eventId: step.body.EventId, siteId, endAtMs: Date.parse(step.body.EndAtUtc) };
+    this.update((state) => state.envelopes.push(record));
+    try {
+      await this.account.api.createEnvelope(step.body);
+    } catch (err) {
+      if (!outcomeUnknown(err)) {
+        this.dropEnvelope(record);
+        throw err;
+      }
+      let listed: boolean;
+      try {
+        listed = findEnvelope(await this.account.api.envelopesBySite(siteId), record.eventId, this.now()) !== undefined;
+      } catch (readErr) {
+        throw unknownOutcome(err, readErr, 'the envelope stays recorded and is cancelled by the next command or auto');
+      }
+      if (!listed) {
+        this.dropEnvelope(record);
+        throw notApplied(err, `site ${siteId} lists no envelope ${record.eventId}`);
+      }
+    }
+  }
+
+  /**
+   * A portal Set. For a mode other than Auto with `revertAtMs`, the revert deadline is recorded
+   * first; it stays armed when the answer is lost (an Auto at the deadline is harmless if the Set
+   * never took). An Auto clears the inverter's pending revert once it is known to have taken.
+   */
+  private async portalStep(step: Extract<PlannedStep, { action: 'portalSet' }>, revertAtMs: number | null): Promise<void> {
+    const previous = this.store.load().portalRevert;
+    if (revertAtMs !== null) this.update((state) => (state.portalRevert = { serial: step.serial, atMs: revertAtMs }));
+    const clearIfAuto = (): void => {
+      if (step.mode !== 'Auto') return;
+      this.update((state) => {
+        if (state.portalRevert?.serial === step.serial) state.portalRevert = null;
+      });
+    };
+    try {
+      await this.account.portal().setMode(step.serial, step.mode, step.powerW, step.rossVersion);
+    } catch (err) {
+      if (!outcomeUnknown(err)) {
+        if (revertAtMs !== null) this.update((state) => (state.portalRevert = previous));
+        throw err;
+      }
+      const reported = await this.confirmMode(step.serial, step.mode, step.powerW).catch((readErr: unknown) => {
+        throw unknownOutcome(err, readErr, step.mode === 'Auto' ? 'the revert to Auto stays pending and is tried again' : 'the revert to Auto stays armed for the deadline');
+      });
+      if (reported !== true) {
+        throw notApplied(err, `inverter ${step.serial} reports ${reported ?? 'no mode'}`, step.mode === 'Auto' ? undefined : 'the revert to Auto stays armed for the deadline');
+      }
+    }
+    clearIfAuto();
+  }
+
+  /** Reads the inverter's mode until it is `mode` (true) or the checks run out (the last mode reported). */
+  private async confirmMode(serial: string, mode: string, powerW: number): Promise<true | string | null> {
+    // An Auto not yet seen is simply tried again (the revert's retries); a mode is watched for a while.
+    const checks = mode === 'Auto' ? 1 : this.settings.confirmChecks ?? 4;
+    const intervalMs = this.settings.confirmIntervalMs ?? 30_000;
+    let reported: string | null = null;
+    let lastError: unknown = null;
+    for (let i = 0; i < checks; i++) {
+      if (i > 0) await this.wait(intervalMs);
+      let data: DynamicData;
+      try {
+        data = await this.account.dynamic(serial);
+      } catch (err) {
+        lastError = err;
+        continue;
+      }
+      const entry = (data.Inverters ?? []).find((inv) => inv?.SerialNumber?.toUpperCase() === serial)?.PowerMode;
+      reported = entry?.InverterMode ?? null;
+      if (reported === mode && (mode === 'Auto' || num(entry?.PowerW) === powerW || num(entry?.PowerW) === null)) return true;
+      lastError = null;
+    }
+    if (lastError !== null) throw lastError;
+    return reported;
+  }
+
+  // ---- the record -----------------------------------------------------------------------------
+
+  private update(change: (state: ControlState) => void): void {
+    const state = this.store.load();
+    change(state);
+    this.store.save(state);
+  }
+
+  private dropSchedule(record: ScheduleRecord): void {
+    this.update((state) => (state.schedules = state.schedules.filter((s) => !sameSchedule(s, record))));
+  }
+
+  private dropEnvelope(record: EnvelopeRecord): void {
+    this.update((state) => (state.envelopes = state.envelopes.filter((e) => e.eventId !== record.eventId)));
+  }
+
+  private setScheduleId(record: ScheduleRecord, scheduleId: string): void {
+    this.update((state) => {
+      const found = state.schedules.find((s) => sameSchedule(s, record));
+      if (found) found.scheduleId = scheduleId;
+      else state.schedules.push({ ...record, scheduleId });
+    });
+  }
+
+  // ---- look-ups -------------------------------------------------------------------------------
+
+  private async listings(needed: { serials: string[]; sites: string[] }): Promise<Listings> {
+    const api = this.account.api;
+    const [schedules, envelopes] = await Promise.all([
+      Promise.all(needed.serials.map(async (serial) => [serial, (await api.schedulesBySerial(serial)).Schedules ?? []] as const)),
+      Promise.all(needed.sites.map(async (site) => [site, await api.envelopesBySite(site)] as const)),
+    ]);
+    return { schedules: new Map(schedules), envelopes: new Map(envelopes) };
   }
 
   private async rossVersionOf(serial: string): Promise<string> {
     return softwareVersion(await this.account.staticData(serial), serial);
-  }
-
-  /** Deletes of everything this node created: a new command replaces the previous one. */
-  private replaceSteps(): PlannedStep[] {
-    const state = this.store.load();
-    return [
-      ...state.schedules.map((s): PlannedStep => ({ action: 'deleteSchedule', serial: s.serial, scheduleId: s.scheduleId })),
-      ...state.envelopes.map((eventId): PlannedStep => ({ action: 'deleteEnvelope', eventId })),
-    ];
-  }
-
-  /** For auto: deletes of what other nodes of this package left on the inverter and its site. */
-  private async leftoverSteps(serial: string, siteId: string, planned: PlannedStep[]): Promise<PlannedStep[]> {
-    const [schedules, envelopes] = await Promise.all([this.account.api.schedulesBySerial(serial), this.account.api.envelopesBySite(siteId)]);
-    const leftovers = packageLeftovers(schedules, envelopes, EVENT_ID_PREFIX, Date.now());
-    const known = new Set(planned.map((step) => (step.action === 'deleteSchedule' ? step.scheduleId : step.action === 'deleteEnvelope' ? step.eventId : '')));
-    return [
-      ...leftovers.scheduleIds.filter((id) => !known.has(id)).map((scheduleId): PlannedStep => ({ action: 'deleteSchedule', serial, scheduleId })),
-      ...leftovers.eventIds.filter((id) => !known.has(id)).map((eventId): PlannedStep => ({ action: 'deleteEnvelope', eventId })),
-    ];
-  }
-
-  /**
-   * Sends one step and records its effect at once, so a failure part-way leaves an exact record.
-   * The state is read after the request, not before: what changed it meanwhile is kept.
-   */
-  private async send(step: PlannedStep): Promise<string | undefined> {
-    const api = this.account.api;
-    let scheduleId: string | undefined;
-    switch (step.action) {
-      case 'deleteSchedule':
-        await ignoreNotFound(api.deleteSchedule(step.serial, step.scheduleId));
-        break;
-      case 'deleteEnvelope':
-        await ignoreNotFound(api.deleteEnvelope(step.eventId));
-        break;
-      case 'createSchedule':
-        scheduleId = await api.createSchedule(step.body);
-        break;
-      case 'createEnvelope':
-        await api.createEnvelope(step.body);
-        break;
-      case 'portalSet':
-        await this.account.portal().setMode(step.serial, step.mode, step.powerW, step.rossVersion);
-        break;
-    }
-    const state = this.store.load();
-    switch (step.action) {
-      case 'deleteSchedule':
-        state.schedules = state.schedules.filter((s) => s.scheduleId !== step.scheduleId);
-        break;
-      case 'deleteEnvelope':
-        state.envelopes = state.envelopes.filter((e) => e !== step.eventId);
-        break;
-      case 'createSchedule':
-        state.schedules.push({ serial: step.body.SerialNumber, scheduleId: scheduleId as string });
-        break;
-      case 'createEnvelope':
-        state.envelopes.push(step.body.EventId);
-        break;
-      case 'portalSet':
-        // A new Set on the inverter replaces its pending revert (run() stores the new one).
-        if (state.portalRevert?.serial === step.serial) state.portalRevert = null;
-        break;
-    }
-    this.store.save(state);
-    return scheduleId;
   }
 
   /** The inverter the command is for, and its site; a `config`-style error when it is not on the account. */
@@ -227,6 +334,41 @@ export class ControlExecutor {
     if (all.length === 1) return all[0];
     throw new CommandError('serial', `the account has ${all.length} inverters: set the node's inverter or msg.payload.serial (${all.map((i) => i.serial).join(', ')})`);
   }
+
+  /**
+   * Battery commands need a battery. `BatteryCount` can read 0 on a system that has one, so they
+   * are refused only when nothing shows a battery: neither static data (count, models, capacity,
+   * power limits) nor the dynamic reading (SoC, battery power, modules).
+   */
+  private async checkBattery(cmd: ControlCommand, view: StaticView, serial: string): Promise<void> {
+    if (cmd.command === 'curtail' || cmd.command === 'auto') return;
+    const inverter = view.Nodes?.find((n) => n?.StaticData?.Id?.toUpperCase() === serial)?.StaticData;
+    if (inverter?.BatteryCount !== 0 || staticShowsBattery(view, serial)) return;
+    const dynamic = await this.account.dynamic(serial);
+    if (dynamicShowsBattery(dynamic)) return;
+    throw new CommandError('command', `inverter ${serial} reports no battery (BatteryCount 0), so it cannot ${cmd.command}; only curtail and auto apply`);
+  }
+}
+
+function staticShowsBattery(view: StaticView, serial: string): boolean {
+  const inverter = view.Nodes?.find((n) => n?.StaticData?.Id?.toUpperCase() === serial)?.StaticData;
+  if ((inverter?.BatteryModels ?? []).some((m) => typeof m === 'string' && m.trim() !== '')) return true;
+  const d = view.StaticData?.SiteDetails;
+  return [d?.BatteryCapacitykWh, d?.UsableBatteryCapacitykWh].some((v) => (num(v) ?? 0) > 0);
+}
+
+function dynamicShowsBattery(d: DynamicData): boolean {
+  if (num(d.BatterySoCInstantaneous0to1) !== null || num(d.BatteryPowerNegativeIsChargingkW) !== null) return true;
+  const b = d.Battery;
+  if (!b) return false;
+  if ((num(b.NumberOfModules) ?? 0) > 0) return true;
+  return (b.Modules ?? []).some((m) => !!m && [m.SoC0To1, m.PowerNegativeIsChargingkW, m.VoltageV].some((v) => num(v) !== null));
+}
+
+function sameSchedule(a: ScheduleRecord, b: ScheduleRecord): boolean {
+  if (a.serial !== b.serial) return false;
+  if (a.scheduleId !== null || b.scheduleId !== null) return a.scheduleId === b.scheduleId;
+  return a.startAtMs === b.startAtMs;
 }
 
 /** The inverter's SoftwareVersion from a static view (the portal's RossVersion); empty when not reported. */
@@ -234,20 +376,15 @@ function softwareVersion(view: StaticView, serial: string): string {
   return view.Nodes?.find((n) => n?.StaticData?.Id?.toUpperCase() === serial)?.StaticData?.SoftwareVersion ?? '';
 }
 
-/** Something already gone is what a delete wanted. */
-async function ignoreNotFound(promise: Promise<void>): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    if (!(isRedbackError(err) && err.status === 404)) throw err;
-  }
+/** A lost answer, read back as not applied: the request's own error first, then what the read-back found. */
+function notApplied(lost: unknown, found: string, then?: string): RedbackError {
+  const kind = isRedbackError(lost) ? lost.kind : 'response';
+  const timedOut = kind === 'timeout' ? 'timed out; ' : '';
+  return new RedbackError(kind, `${(lost as Error).message}; ${timedOut}not applied (read back: ${found})${then ? `; ${then}` : ''}`, { status: isRedbackError(lost) ? lost.status : undefined });
 }
 
-/** Battery commands need a battery: refuse them before anything is sent to a grid-tie inverter. */
-function checkBattery(cmd: ControlCommand, view: StaticView, serial: string): void {
-  if (cmd.command === 'curtail' || cmd.command === 'auto') return;
-  const inverter = view.Nodes?.find((n) => n?.StaticData?.Id?.toUpperCase() === serial)?.StaticData;
-  if (inverter?.BatteryCount === 0) {
-    throw new CommandError('command', `inverter ${serial} reports no battery (BatteryCount 0), so it cannot ${cmd.command}; only curtail and auto apply`);
-  }
+/** A lost answer that could not be read back either. */
+function unknownOutcome(lost: unknown, readErr: unknown, then: string): RedbackError {
+  const kind = isRedbackError(lost) ? lost.kind : 'response';
+  return new RedbackError(kind, `${(lost as Error).message}; outcome unknown, it may have been applied (the read-back failed: ${(readErr as Error).message}); ${then}`, { status: isRedbackError(lost) ? lost.status : undefined });
 }

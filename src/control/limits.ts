@@ -32,7 +32,8 @@ export function checkLimits(cmd: ControlCommand, limits: InverterLimits): void {
   }
   if (cmd.command === 'conserve' || cmd.command === 'auto') return;
   const { key, what } = POWER_LIMIT[cmd.command];
-  if (cmd.powerW === null) throw new CommandError('powerW', `powerW is required for ${cmd.command}`);
+  // The type says a power command has its power; one built by hand around parseCommand may not.
+  if (typeof (cmd.powerW as unknown) !== 'number') throw new CommandError('powerW', `powerW is required for ${cmd.command}`);
   const limit = limits[key];
   checkWithin('powerW', cmd.powerW, limit ?? DEFAULT_LIMIT_W, limit === null ? `default maximum ${what} of ${DEFAULT_LIMIT_W} W (the cloud reports no limit)` : `inverter's maximum ${what} of ${limit} W`);
 }

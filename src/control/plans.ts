@@ -98,7 +98,8 @@ function isScheduleCommand(command: CommandName): command is ScheduleCommand {
 /** The watts to send. A power command without a power is refused rather than sent as 0. */
 function commandPower(cmd: ControlCommand): number {
   if (cmd.command === 'conserve' || cmd.command === 'auto' || cmd.command === 'curtail') return 0;
-  if (cmd.powerW === null) throw new CommandError('powerW', `powerW is required for ${cmd.command}`);
+  // The type says a power command has its power; one built by hand around parseCommand may not.
+  if (typeof (cmd.powerW as unknown) !== 'number') throw new CommandError('powerW', `powerW is required for ${cmd.command}`);
   return cmd.powerW;
 }
 

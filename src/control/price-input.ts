@@ -26,6 +26,13 @@ export class PriceError extends Error {
 }
 
 const MINUTE_MS = 60_000;
+/** Amber's intervals are 5 or 30 minutes long; a longer one is not a price interval. */
+export const MAX_INTERVAL_MINUTES = 30;
+/** An interval ending further ahead than this is not the current one. */
+export const MAX_END_AHEAD_MS = 24 * 60 * MINUTE_MS;
+/** No real price comes near this (the market cap is about 1,700 c/kWh); beyond it the input is broken. */
+export const MAX_PRICE_CENTS = 100_000;
+export const AMBER_CHANNELS: readonly string[] = ['general', 'feedIn', 'controlledLoad'];
 
 interface Interval {
   perKwh: number;
@@ -43,6 +50,7 @@ export function readAmberPrices(payload: unknown, nowMs: number): PriceInput {
   const general = pickInterval(payload, 'general', nowMs);
   if (general === null) throw new PriceError(`Amber prices have no general interval for now (${new Date(nowMs).toISOString()})`);
   const feedIn = pickInterval(payload, 'feedIn', nowMs);
+  checkChannels(payload);
   return {
     generalCents: general.perKwh,
     feedInCents: feedIn === null ? null : feedIn.perKwh,
@@ -70,23 +78,32 @@ function pickInterval(items: unknown[], channel: string, nowMs: number): Interva
     return b !== null && b.startMs <= nowMs && nowMs < b.endMs;
   });
   if (containing.length > 1) throw new PriceError(`Amber prices have ${containing.length} ${channel} intervals for now`);
-  if (containing.length === 1) return readInterval(containing[0], channel);
+  if (containing.length === 1) return readInterval(containing[0], channel, nowMs);
   if (current.length === 1) {
-    readInterval(current[0], channel); // reports a malformed interval before a stale one
+    readInterval(current[0], channel, nowMs); // reports a malformed interval before a stale one
     const b = bounds(current[0]);
     throw new PriceError(`the ${channel} CurrentInterval (${iso(b?.startMs)} to ${iso(b?.endMs)}) does not contain now (${iso(nowMs)}); the prices are stale`);
   }
   throw new PriceError(`Amber prices have no ${channel} interval for now (${iso(nowMs)})`);
 }
 
-function readInterval(it: Record<string, unknown>, channel: string): Interval {
+function readInterval(it: Record<string, unknown>, channel: string, nowMs: number): Interval {
   const perKwh = ownField(it, 'perKwh');
   if (typeof perKwh !== 'number' || !Number.isFinite(perKwh)) throw new PriceError(`the ${channel} perKwh must be a number (c/kWh), got ${describeValue(perKwh)}`);
+  if (Math.abs(perKwh) > MAX_PRICE_CENTS) throw new PriceError(`the ${channel} perKwh ${describeValue(perKwh)} c/kWh is beyond ±${MAX_PRICE_CENTS}: not a price`);
   const b = bounds(it);
   if (b === null) {
     throw new PriceError(`the ${channel} interval needs startTime and endTime as ISO times, got ${describeValue(ownField(it, 'startTime'))} and ${describeValue(ownField(it, 'endTime'))}`);
   }
   if (b.endMs <= b.startMs) throw new PriceError(`the ${channel} interval ends (${iso(b.endMs)}) before it starts (${iso(b.startMs)})`);
+  if (b.endMs - b.startMs > MAX_INTERVAL_MINUTES * MINUTE_MS) {
+    throw new PriceError(`the ${channel} interval ${iso(b.startMs)} to ${iso(b.endMs)} is longer than ${MAX_INTERVAL_MINUTES} minutes: not a price interval`);
+  }
+  if (b.endMs > nowMs + MAX_END_AHEAD_MS) throw new PriceError(`the ${channel} interval ends ${iso(b.endMs)}, more than 24 hours ahead`);
+  const estimate = ownField(it, 'estimate');
+  if (estimate !== undefined && estimate !== null && typeof estimate !== 'boolean') {
+    throw new PriceError(`the ${channel} estimate must be true or false, got ${describeValue(estimate)}`);
+  }
   const duration = ownField(it, 'duration');
   const durationMinutes = typeof duration === 'number' && Number.isInteger(duration) && duration > 0 ? duration : Math.round((b.endMs - b.startMs) / MINUTE_MS);
   const spikeStatus = ownField(it, 'spikeStatus');
@@ -95,9 +112,23 @@ function readInterval(it: Record<string, unknown>, channel: string): Interval {
     perKwh: perKwh + 0,
     ...b,
     durationMinutes,
-    estimate: ownField(it, 'estimate') === true,
+    estimate: estimate === true,
     spike: spikeStatus === 'spike' || descriptor === 'spike',
   };
+}
+
+/**
+ * Every interval must be of one of Amber's channels: one of another channel is reported, never
+ * skipped. Items that are not objects carry no price at all and are passed over.
+ */
+function checkChannels(items: unknown[]): void {
+  items.forEach((it, i) => {
+    if (!isPlainObject(it)) return;
+    const channel = ownField(it, 'channelType');
+    if (typeof channel !== 'string' || !AMBER_CHANNELS.includes(channel)) {
+      throw new PriceError(`Amber prices item ${i} has channelType ${describeValue(channel)}, not one of ${AMBER_CHANNELS.join(', ')}`);
+    }
+  });
 }
 
 /** Amber's startTime carries one second (22:30:01Z); the interval starts on the minute. */
@@ -129,6 +160,9 @@ export function readHomeAssistantPrices(payload: unknown, nowMs: number, interva
   const feedIn = feedInRaw === undefined || feedInRaw === null ? null : dollars(feedInRaw, 'feedIn');
   const blockMs = intervalMinutes * MINUTE_MS;
   const startMs = Math.floor(nowMs / blockMs) * blockMs;
+  for (const [field, cents] of [['general', toCents(general)], ['feedIn', feedIn === null ? 0 : toCents(feedIn)]] as const) {
+    if (Math.abs(cents) > MAX_PRICE_CENTS) throw new PriceError(`Home Assistant ${field} is beyond ±${MAX_PRICE_CENTS / 100} $/kWh: not a price`);
+  }
   return {
     generalCents: toCents(general),
     feedInCents: feedIn === null ? null : toCents(-feedIn),

@@ -15,6 +15,8 @@ export interface ReadBackResult {
   /** The last mode the cloud reported; null when no read succeeded. */
   reported: ReportedMode | null;
   checks: number;
+  /** For an envelope: what the read-back found (listed, or the export seen). */
+  detail?: string;
 }
 
 export interface ReadBackOptions {
@@ -50,4 +52,30 @@ export async function readBack(
 function matches(reported: ReportedMode, expected: ReportedMode): boolean {
   if (reported.mode !== expected.mode) return false;
   return expected.mode === 'Auto' || expected.powerW === null || reported.powerW === expected.powerW;
+}
+
+export interface EnvelopeSeen {
+  applied: boolean;
+  detail: string;
+  exportW: number | null;
+}
+
+/**
+ * After a curtail: the envelope listed for the site (or the site's export under the limit) on the
+ * next few reads; the first read comes after one interval, as for a mode.
+ */
+export async function readBackEnvelope(read: () => Promise<EnvelopeSeen>, options: ReadBackOptions): Promise<ReadBackResult> {
+  const checks = options.checks ?? 3;
+  const intervalMs = options.intervalMs ?? 60_000;
+  let last: EnvelopeSeen | null = null;
+  for (let i = 1; i <= checks; i++) {
+    await sleep(intervalMs + (i === 1 ? options.delayMs ?? 0 : 0), options.signal);
+    try {
+      last = await read();
+    } catch {
+      continue;
+    }
+    if (last.applied) return { applied: true, reported: null, checks: i, detail: last.detail };
+  }
+  return { applied: false, reported: null, checks, detail: last?.detail ?? 'no read succeeded' };
 }

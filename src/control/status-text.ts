@@ -21,6 +21,7 @@ export function readBackStatus(outcome: ControlOutcome, result: ReadBackResult):
     const active = outcomeStatus(outcome);
     return { ...active, text: shortStatus(`${active.text} ✓`) };
   }
+  if (outcome.command === 'curtail') return { fill: 'yellow', shape: 'ring', text: shortStatus(`not applied: ${result.detail ?? 'no envelope seen'}`) };
   const reported = result.reported?.mode ?? 'nothing';
   return { fill: 'yellow', shape: 'ring', text: shortStatus(`not applied: inverter reports ${reported}`) };
 }

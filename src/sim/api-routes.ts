@@ -47,8 +47,11 @@ export function registerApiRoutes(router: Router, ctx: SimContext, tokens: Token
   router.add('GET', '/Api/v2/EnergyData/With/Nodes', authed((req, _p, account) =>
     paged(req, account.sites.map(siteNodeDto))));
 
-  const staticOf = (_req: SimRequest, entry: InverterEntry): SimResponse =>
-    json(200, { Data: staticDto(entry, cloud.snapshot(entry)) });
+  const staticOf = (_req: SimRequest, entry: InverterEntry): SimResponse => {
+    const view = staticDto(entry, cloud.snapshot(entry));
+    if (ctx.settings.batteryCountZero) for (const node of view.Nodes as { StaticData: { BatteryCount: number } }[]) node.StaticData.BatteryCount = 0;
+    return json(200, { Data: view });
+  };
   router.add('GET', '/Api/v2/EnergyData/Static/BySerialNumber/{serial}', authed(withInverter(staticOf)));
   router.add('GET', '/Api/v2/EnergyData/{siteId}/Static', authed(withSite(staticOf)));
 
@@ -94,7 +97,7 @@ export function registerApiRoutes(router: Router, ctx: SimContext, tokens: Token
     withInverter((_r, entry) =>
       cloud.deleteSchedule(entry, params.scheduleId)
         ? json(200, { Data: true })
-        : notFound(`No schedule ${params.scheduleId} for inverter ${entry.def.serial}`))(req, params, account)));
+        : missingId(ctx, `No schedule ${params.scheduleId} for inverter ${entry.def.serial}`))(req, params, account)));
 
   router.add('POST', '/Api/v2/OperatingEnvelope/Create/By/Site', authed((req, _p, account) => createEnvelope(req, account, ctx)));
   router.add('GET', '/Api/v2/OperatingEnvelope/By/Site/{siteId}', authed((req, params, account) => {
@@ -111,7 +114,7 @@ export function registerApiRoutes(router: Router, ctx: SimContext, tokens: Token
   router.add('DELETE', '/Api/v2/OperatingEnvelope/By/EventId/{eventId}', authed((_req, params, account) =>
     cloud.deleteEnvelope(account, params.eventId) > 0
       ? json(200, { Data: true })
-      : notFound(`No operating envelope with EventId ${params.eventId}`)));
+      : missingId(ctx, `No operating envelope with EventId ${params.eventId}`)));
   router.add('DELETE', '/Api/v2/OperatingEnvelope/All', authed((_req, _p, account) => {
     cloud.deleteAllEnvelopes(account);
     return json(200, { Data: true });
@@ -207,7 +210,7 @@ function createSchedule(req: SimRequest, account: AccountDef, ctx: SimContext): 
     durationText,
     mode: { mode: mode as InverterMode, powerW: watts as number },
   });
-  return json(200, { Data: { ScheduleId: record.scheduleId } });
+  return json(200, { Data: ctx.settings.omitScheduleId ? {} : { ScheduleId: record.scheduleId } });
 }
 
 function createEnvelope(req: SimRequest, account: AccountDef, ctx: SimContext): SimResponse {
@@ -255,3 +258,12 @@ function createEnvelope(req: SimRequest, account: AccountDef, ctx: SimContext): 
   });
   return reply(null);
 }
+
+/** The answer to a delete of an id the cloud does not hold (see SimSettings.missingIdDeleteStatus). */
+function missingId(ctx: SimContext, detail: string): SimResponse {
+  const status = ctx.settings.missingIdDeleteStatus;
+  if (status === 404) return notFound(detail);
+  if (status === 400) return badRequest({ id: [detail] });
+  return json(status, { error: detail });
+}
+

@@ -35,6 +35,15 @@ export interface SimSettings {
   missingMultipleV2?: boolean;
   /** Hold every token and API answer this long before sending it (a slow cloud); default 0. */
   answerDelayMs?: number;
+  /** Answer a schedule create without `Data.ScheduleId` (no public client reads it; the real cloud may omit it). */
+  omitScheduleId: boolean;
+  /**
+   * The status a delete of a schedule or envelope id the cloud does not hold answers; 404 by
+   * default. What Redback answers for an id it removed itself is unknown: 400 or 500 are the variants.
+   */
+  missingIdDeleteStatus: number;
+  /** Report `BatteryCount: 0` in every inverter's static data, battery or not (a cloud bug seen in the wild). */
+  batteryCountZero: boolean;
 }
 
 export const DEFAULT_SESSION_COOKIE = '.AspNet.ApplicationCookie';

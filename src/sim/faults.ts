@@ -18,10 +18,16 @@ export type FaultKind =
   /** Close the connection without answering. */
   | 'disconnect'
   /** The portal login page is served without its anti-forgery token. */
-  | 'loginWithoutToken';
+  | 'loginWithoutToken'
+  /** The request is applied, then the connection is closed without an answer (a lost answer). */
+  | 'dropAnswer'
+  /** The request is applied, then answered with `status` (default 502, a gateway's error) instead. */
+  | 'statusAfterApply'
+  /** The request is applied at once, and its answer held back `delayMs` (default 30 s). */
+  | 'slowAnswer';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
-  'status', 'rateLimit', 'slow', 'malformedJson', 'html', 'disconnect', 'loginWithoutToken',
+  'status', 'rateLimit', 'slow', 'malformedJson', 'html', 'disconnect', 'loginWithoutToken', 'dropAnswer', 'statusAfterApply', 'slowAnswer',
 ];
 
 export interface FaultSpec {

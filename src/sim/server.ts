@@ -78,6 +78,9 @@ export class RedbackSimulator {
       portalAjaxUnauthenticated: options.portalAjaxUnauthenticated,
       missingMultipleV2: options.missingMultipleV2,
       answerDelayMs: options.answerDelayMs,
+      omitScheduleId: options.omitScheduleId ?? false,
+      missingIdDeleteStatus: options.missingIdDeleteStatus ?? 404,
+      batteryCountZero: options.batteryCountZero ?? false,
     };
     this.tokens = new TokenStore(this.wallNow);
     this.portalSessions = new PortalSessions({
@@ -201,7 +204,21 @@ export class RedbackSimulator {
       const recorded = replay.answer(req.method, req.path, req.query);
       if (recorded) return recorded;
     }
-    return route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
+    const answer = await route(surface === 'portal' ? this.portalRouter : this.apiRouter, req, surface);
+    return this.loseAnswer(answer, surface, req, raw);
+  }
+
+  /** The faults that act after the request has been applied: the answer is lost, replaced or held back. */
+  private async loseAnswer(answer: SimResponse, surface: Surface, req: SimRequest, raw: http.IncomingMessage): Promise<SimResponse | null> {
+    const fault = this.faults.take(['dropAnswer', 'statusAfterApply', 'slowAnswer'], surface, req.method, req.path);
+    if (!fault) return answer;
+    if (fault.kind === 'dropAnswer') {
+      raw.socket.destroy();
+      return null;
+    }
+    if (fault.kind === 'statusAfterApply') return faultResponse({ ...fault, kind: 'status', status: fault.status ?? 502 });
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 30_000));
+    return answer;
   }
 
   private routeOf(surface: Surface | 'admin', method: string, path: string): string {

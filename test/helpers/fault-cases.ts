@@ -18,6 +18,10 @@ const EXCHANGE: Record<Target, Pick<FaultSpec, 'surface' | 'method' | 'path'>> =
 };
 
 /** How each target names its failing request in an error message. */
+/** What a control write whose answer the fault leaves unknown adds after the error: what the read-back found. */
+const NOT_APPLIED = /not applied \(read back: (the inverter's schedule list holds no discharge starting \S+|inverter RB21081800001734 reports Auto)\)(; the revert to Auto stays armed for the deadline)?/;
+const TIMED_OUT_NOT_APPLIED = new RegExp(`timed out; ${NOT_APPLIED.source}`);
+
 const REQUEST_LINE: Record<Target, string> = {
   read: 'GET /Api/v2.21/EnergyData/Dynamic/BySerialNumber/RB21081800001734 failed: ',
   schedule: 'POST /Api/v2/Schedule/Create/By/SerialNumber failed: ',
@@ -37,7 +41,7 @@ export interface FaultCase {
    * (a single expired token or portal session is renewed once).
    */
   expect:
-    | { kind: 'error'; message: RegExp; perRequest: boolean; readStatus?: { fill: string; text: string } }
+    | { kind: 'error'; message: RegExp; perRequest: boolean; readStatus?: { fill: string; text: string }; readBack?: RegExp }
     | { kind: 'transparent'; renewal: 'token' | 'login' };
 }
 
@@ -53,7 +57,7 @@ export const FAULT_CASES: FaultCase[] = [
     targets: ['read', 'schedule', 'portal'],
     apply: aimed({ kind: 'status', status: 503, body: 'Service Unavailable: planned maintenance' }),
     clear: clearFaults,
-    expect: { kind: 'error', perRequest: true, message: /^HTTP 503 Service Unavailable: planned maintenance$/, readStatus: { fill: 'yellow', text: 'retrying: cloud error 503' } },
+    expect: { kind: 'error', perRequest: true, message: /^HTTP 503 Service Unavailable: planned maintenance$/, readStatus: { fill: 'yellow', text: 'retrying: cloud error 503' }, readBack: NOT_APPLIED },
   },
   {
     name: '429 with Retry-After',
@@ -67,7 +71,7 @@ export const FAULT_CASES: FaultCase[] = [
     targets: ['read', 'schedule'],
     apply: aimed({ kind: 'slow', delayMs: 60_000 }),
     clear: clearFaults,
-    expect: { kind: 'error', perRequest: true, message: /^no answer within 30 s$/, readStatus: { fill: 'yellow', text: 'retrying: timeout' } },
+    expect: { kind: 'error', perRequest: true, message: /^no answer within 30 s$/, readStatus: { fill: 'yellow', text: 'retrying: timeout' }, readBack: TIMED_OUT_NOT_APPLIED },
   },
   {
     name: 'connection refused',
@@ -81,14 +85,14 @@ export const FAULT_CASES: FaultCase[] = [
     targets: ['read', 'schedule'],
     apply: aimed({ kind: 'malformedJson' }),
     clear: clearFaults,
-    expect: { kind: 'error', perRequest: true, message: /^the cloud answered with malformed JSON$/, readStatus: { fill: 'yellow', text: 'retrying: bad answer from cloud' } },
+    expect: { kind: 'error', perRequest: true, message: /^the cloud answered with malformed JSON$/, readStatus: { fill: 'yellow', text: 'retrying: bad answer from cloud' }, readBack: NOT_APPLIED },
   },
   {
     name: 'HTML instead of JSON',
     targets: ['read', 'schedule'],
     apply: aimed({ kind: 'html' }),
     clear: clearFaults,
-    expect: { kind: 'error', perRequest: true, message: /^the cloud answered with an HTML page instead of JSON$/, readStatus: { fill: 'yellow', text: 'retrying: bad answer from cloud' } },
+    expect: { kind: 'error', perRequest: true, message: /^the cloud answered with an HTML page instead of JSON$/, readStatus: { fill: 'yellow', text: 'retrying: bad answer from cloud' }, readBack: NOT_APPLIED },
   },
   {
     name: 'an expired token',
@@ -149,7 +153,7 @@ export const FAULT_CASES: FaultCase[] = [
       sim.faults.add({ kind: 'loginWithoutToken' });
     },
     clear: clearFaults,
-    expect: { kind: 'error', perRequest: false, message: /^GET \/Account\/Login failed: the Redback portal login page has changed: no anti-forgery token in form\.login-form$/ },
+    expect: { kind: 'error', perRequest: false, message: /^GET \/Account\/Login failed: the Redback portal login page has changed: no anti-forgery token in form\.login-form$/, readBack: NOT_APPLIED },
   },
   {
     name: 'a schedule create rejected with 400',
@@ -164,7 +168,9 @@ export const FAULT_CASES: FaultCase[] = [
 export function expectedMessage(c: FaultCase, target: Target): RegExp {
   if (c.expect.kind !== 'error') throw new Error(`${c.name} expects no error`);
   const { message, perRequest } = c.expect;
-  if (!perRequest) return message;
-  const line = REQUEST_LINE[target].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`^${line}${message.source.replace(/^\^/, '')}`);
+  const line = perRequest ? REQUEST_LINE[target].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : '';
+  const full = `^${line}${message.source.replace(/^\^/, '').replace(/\$$/, '')}`;
+  // A control write whose outcome the fault leaves unknown is read back, and the message says what was found (issue 14).
+  if (target !== 'read' && c.expect.readBack) return new RegExp(`${full}; ${c.expect.readBack.source}$`);
+  return new RegExp(`${full}$`);
 }

@@ -14,6 +14,8 @@ export interface NodeRedProcess {
   /** Everything the process printed so far. */
   output(): string;
   stop(): Promise<void>;
+  /** Ends the process at once with SIGKILL (a crash: no close handlers run); resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -90,6 +92,12 @@ export async function launchNodeRed(
     url: `http://127.0.0.1:${port}`,
     userDir,
     output: () => out,
+    async kill() {
+      if (running()) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
     async stop() {
       if (running()) {
         child.kill('SIGINT');

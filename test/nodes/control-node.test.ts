@@ -307,7 +307,8 @@ describe('redback-control node', () => {
       sim.cloud.deleteSchedule(entry(ST), charged.payload.scheduleId);
       const done = await command(flow, 'auto');
       should(done.payload.ok).be.true();
-      should(sim.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).eql([404]);
+      // The inverter's list no longer holds it: forgotten without a request (issue 14: list before deleting).
+      should(sim.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).eql([]);
       should(flow.state()!.schedules).be.empty();
       should(flow.caught).be.empty();
     });
@@ -468,7 +469,7 @@ describe('redback-control node', () => {
       }
     });
 
-    it('a revert that fails is reported (Catch, red status) and retried a minute later', async () => {
+    it('a revert that fails is reported (Catch, red status) and retried 5 s later', async () => {
       const flow = await load({ serial: ST, method: 'portal' });
       await command(flow, { command: 'charge', powerW: 3000, durationMinutes: 2 });
       await advance(MINUTE); // the read-back
@@ -477,13 +478,13 @@ describe('redback-control node', () => {
       const caught = await flow.error(1);
       should(caught.error.message).match(/HTTP 503/);
       should(caught.payload).eql({ command: 'auto', revert: true });
-      should(flow.lastStatus()).eql({ fill: 'red', shape: 'ring', text: 'revert to Auto failed; retrying' });
+      should(flow.lastStatus()).eql({ fill: 'red', shape: 'ring', text: 'revert to Auto failed; retry 1 in 5 s' });
       should(flow.state()!.portalRevert).eql({ serial: ST, atMs: T0 + 2 * MINUTE });
 
-      await advance(MINUTE - 1000);
+      await advance(4000);
       should(writesTo(PORTAL_SET)).have.length(2);
 
-      await advance(MINUTE);
+      await advance(1000);
       should(writesTo(PORTAL_SET).map((r) => r.body['InverterOperation[Mode]'])).eql(['ChargeBattery', 'Auto', 'Auto']);
       should(sim.requests.filter((r) => r.path === PORTAL_SET).map((r) => r.status)).eql([200, 503, 200]);
       should(flow.state()!.portalRevert).be.null();
@@ -582,7 +583,6 @@ describe('redback-control node', () => {
       { title: 'duration 1441', payload: { command: 'charge', powerW: 1000, durationMinutes: 1441 }, message: 'durationMinutes must be a whole number from 1 to 1440, got 1441', cold: true },
       { title: 'duration 1.5', payload: { command: 'charge', powerW: 1000, durationMinutes: 1.5 }, message: 'durationMinutes must be a whole number from 1 to 1440, got 1.5', cold: true },
       { title: 'duration as a string', payload: { command: 'charge', powerW: 1000, durationMinutes: '30' }, message: 'durationMinutes must be a whole number from 1 to 1440, got "30"', cold: true },
-      { title: 'a node default duration out of range', payload: 'conserve', settings: { serial: ST, durationMinutes: '2000' }, message: 'the node\'s default durationMinutes must be a whole number from 1 to 1440, got 2000', cold: true },
       { title: 'malformed startAt', payload: { command: 'charge', powerW: 1000, startAt: 'tomorrow 3pm' }, message: 'startAt must be an ISO 8601 time with a time zone, such as 2026-01-15T12:00:00+10:00 or 2026-01-15T02:00:00Z, got "tomorrow 3pm"', cold: true },
       { title: 'startAt without a time zone', payload: { command: 'charge', powerW: 1000, startAt: '2026-01-15T12:00:00' }, message: 'startAt must be an ISO 8601 time with a time zone, such as 2026-01-15T12:00:00+10:00 or 2026-01-15T02:00:00Z, got "2026-01-15T12:00:00"', cold: true },
       { title: 'startAt on 30 February', payload: { command: 'charge', powerW: 1000, startAt: '2026-02-30T02:00:00Z' }, message: 'startAt must be an ISO 8601 time with a time zone, such as 2026-01-15T12:00:00+10:00 or 2026-01-15T02:00:00Z, got "2026-02-30T02:00:00Z"', cold: true },
@@ -606,6 +606,24 @@ describe('redback-control node', () => {
       { title: 'no inverter chosen on an account with several', payload: { command: 'charge', powerW: 1000 }, settings: { serial: '' }, message: `the account has 5 inverters: set the node's inverter or msg.payload.serial (${ALL_SERIALS.join(', ')})`, warm: [] },
       { title: 'a later start on the portal method', payload: { command: 'charge', powerW: 1000, startAt: '2026-01-15T03:00:00Z' }, settings: { serial: ST, method: 'portal' }, message: 'the portal method acts at once: use the schedule method for a later start', warm: [ST] },
     ];
+
+    it('a node default duration out of range is refused at deploy: red status, the input fails, nothing is sent', async () => {
+      const flow = await load({ serial: ST, durationMinutes: '2000' });
+      should(deployStatuses()).eql([{ fill: 'red', shape: 'ring', text: 'the duration setting must be a whole number of minutes from…' }]);
+      flow.send('conserve');
+      const caught = await flow.error(1);
+      await settle();
+      should(caught.error.message).equal('Error: the duration setting must be a whole number of minutes from 1 to 1440, got "2000"');
+      should(caught.payload).eql('conserve');
+      should(sim.requests).be.empty();
+      should(flow.out).be.empty();
+    });
+
+    /** The statuses the control node showed while it was deployed (before the flow's observers were attached). */
+    const deployStatuses = (): unknown[] => {
+      const spy = (helper as unknown as { _NodePrototype: { status: sinon.SinonSpy } })._NodePrototype.status;
+      return spy.getCalls().filter((c) => (c.thisValue as { id: string }).id === IDS.control).map((c) => c.args[0]);
+    };
 
     for (const c of cases) {
       it(c.title, async () => {
@@ -828,6 +846,10 @@ describe('redback-control node', () => {
       await helper.unload();
       // helper.unload() forgets the node's context: give the dry-run node the state a real command left.
       const live = await load({ serial: ST, dryRun: true });
+      // Only what the cloud lists is deleted: the envelope is there too.
+      sim.cloud.createEnvelope(entry(ST).account, entry(ST).site, {
+        eventId: 'node-red-redback-ctl-abcdef', startMs: T0, endMs: T0 + 30 * MINUTE, maxImportW: 10000, maxExportW: 0, maxChargeW: 10000, maxDischargeW: 10000, maxGenerationVA: 10000,
+      });
       live.node.context().set('control', { schedules: [{ serial: ST, scheduleId: charged.payload.scheduleId }], envelopes: ['node-red-redback-ctl-abcdef'], portalRevert: null, decision: null });
       const writesBefore = requests.writes().length;
       const msg = await command(live, 'auto');

@@ -119,7 +119,7 @@ describe('ApiClient against the simulator', () => {
     });
     should(id).match(/^[0-9a-f-]{36}$/);
     should((await account.api.schedulesBySerial(serial)).Schedules!.map((s) => s.ScheduleId)).eql([id]);
-    await account.api.deleteSchedule(serial, id);
+    await account.api.deleteSchedule(serial, id!);
     should((await account.api.schedulesBySerial(serial)).Schedules).eql([]);
   });
 

@@ -56,7 +56,8 @@ describe('control: schedule bodies', () => {
   it('refuses auto, curtail, and a power command without power', () => {
     should(() => scheduleRequest(cmd('auto'), SERIAL, NOTES)).throw(CommandError, { message: 'auto is not a schedule; auto cancels schedules' });
     should(() => scheduleRequest(cmd('curtail'), SERIAL, NOTES)).throw(CommandError, { message: 'curtail is not a schedule; curtail uses an operating envelope' });
-    const noPower: ControlCommand = { ...cmd('conserve'), command: 'charge' };
+    // Not a ControlCommand by its type (a charge always has its power): the runtime check still refuses one built by hand.
+    const noPower = { ...cmd('conserve'), command: 'charge' } as unknown as ControlCommand;
     should(() => scheduleRequest(noPower, SERIAL, NOTES)).throw(CommandError, { message: 'powerW is required for charge' });
   });
 
@@ -182,7 +183,7 @@ describe('control: inverter limits', () => {
   });
 
   it('refuses a power command with no power even when built by hand', () => {
-    const err = limitError({ ...cmd('conserve'), command: 'discharge' }, SMALL);
+    const err = limitError({ ...cmd('conserve'), command: 'discharge' } as unknown as ControlCommand, SMALL);
     should(err.message).equal('powerW is required for discharge');
   });
 });
