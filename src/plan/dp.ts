@@ -91,18 +91,45 @@ export function planSlots(slots: readonly Slot[], m: SiteModel, socKWh: number, 
       }
     }
     if (t === 0 && settings.previous !== null) {
-      const kept: Command = { ...settings.previous, curtail: curtailFor(slot) };
-      const outcome = applyCommand(slot, m, s, kept);
-      const q = outcome.costCents + valueAt(values, next, grid, outcome.socKWhEnd);
-      if (q <= best + settings.switchCostCents) {
-        chosen = kept;
-        chosenOutcome = outcome;
+      const kept = holdPrevious(slots, m, grid, values, s, settings.previous);
+      if (kept.q <= best + settings.switchCostCents) {
+        chosen = kept.command;
+        chosenOutcome = kept.outcome;
       }
     }
     plan.push({ slot, command: chosen, outcome: chosenOutcome });
     s = chosenOutcome.socKWhEnd;
   }
   return plan;
+}
+
+/**
+ * Keeping the command in force is worth a small loss, but not one paid again at every call: it
+ * is charged as if the command were held for HOLD_MS (then the plan is followed), so a change
+ * that pays within that time is made.
+ */
+const HOLD_MS = 30 * 60_000;
+
+function holdPrevious(slots: readonly Slot[], m: SiteModel, grid: Grid, values: Float64Array, socKWh: number, previous: Command): { q: number; command: Command; outcome: Outcome } {
+  const holdEnd = slots[0].startMs + HOLD_MS;
+  let s = socKWh;
+  let cost = 0;
+  let t = 0;
+  let first: Outcome | null = null;
+  let command: Command = previous;
+  do {
+    const slot = slots[t];
+    const cmd: Command = { ...previous, curtail: curtailFor(slot) };
+    const outcome = applyCommand(slot, m, s, cmd);
+    if (t === 0) {
+      first = outcome;
+      command = cmd;
+    }
+    cost += outcome.costCents;
+    s = outcome.socKWhEnd;
+    t++;
+  } while (t < slots.length && slots[t].startMs < holdEnd);
+  return { q: cost + valueAt(values, t * grid.n, grid, s), command, outcome: first! };
 }
 
 /**

@@ -59,7 +59,7 @@ export interface PlanOptions {
   wearCentsPerKWh?: number;
   /** Default 24. */
   horizonHours?: number;
-  /** What a change of command must gain before the plan leaves `previous`, default 1 c. */
+  /** What a change of command must gain over holding `previous` for 30 minutes, default 0.5 c. */
   switchCostCents?: number;
 }
 
