@@ -38,6 +38,8 @@ Options:
   --speed <x>       simulated seconds per real second, more than 0 (default 60:
                     an hour of simulated time per real minute)
   --user-dir <dir>  Node-RED's user directory (default .node-red-user in the repository)
+  --real-time-start start the simulated day at the current time at the site (Brisbane)
+                    instead of at 06:00 there, so the first minutes show the sunrise
   --verbose         also show Node-RED's log here, each line prefixed with [node-red]
   --no-build        never build; fail if dist/ is missing or older than the sources
   --help            show this text
@@ -54,6 +56,7 @@ function parseArgs(argv) {
     userDir: path.join(ROOT, '.node-red-user'),
     verbose: false,
     build: true,
+    realTimeStart: false,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -91,6 +94,7 @@ function parseArgs(argv) {
       }
       case '--user-dir': options.userDir = path.resolve(takeValue()); break;
       case '--verbose': options.verbose = true; break;
+      case '--real-time-start': options.realTimeStart = true; break;
       case '--no-build': options.build = false; break;
       default: throw new UsageError(`unknown option ${argv[i]}`);
     }
@@ -151,11 +155,26 @@ function ensureBuilt(options) {
 // ---------------------------------------------------------------------------------------------
 // Simulator
 
+const SUNRISE_HOUR = 6;
+
+/**
+ * The last 06:00 at the demo's site (its first site, Brisbane) at or before `nowMs`, so the first
+ * minutes of the demo show the sunrise whatever the time of day.
+ */
+function lastSunriseMs(nowMs, utcOffsetMinutes) {
+  const offsetMs = utcOffsetMinutes * 60_000;
+  const local = new Date(nowMs + offsetMs);
+  let start = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), SUNRISE_HOUR) - offsetMs;
+  if (start > nowMs) start -= 24 * 3_600_000;
+  return start;
+}
+
 async function startSimulator(options) {
-  const { RedbackSimulator } = require(path.join(ROOT, 'dist', 'src', 'sim'));
+  const { RedbackSimulator, defaultAccount } = require(path.join(ROOT, 'dist', 'src', 'sim'));
+  const start = options.realTimeStart ? undefined : lastSunriseMs(Date.now(), defaultAccount().sites[0].utcOffsetMinutes);
   // Node-RED keeps real time while the simulator runs faster: the simulator reads command times as
   // wall-clock times, so "charge for 30 minutes" starts now and lasts 30 real minutes.
-  const sim = new RedbackSimulator({ host: '127.0.0.1', port: options.simPort, clock: { speed: options.speed }, wallClockControls: true });
+  const sim = new RedbackSimulator({ host: '127.0.0.1', port: options.simPort, clock: { start, speed: options.speed }, wallClockControls: true });
   try {
     await sim.start();
   } catch (err) {
@@ -536,6 +555,7 @@ async function main() {
           : `Simulated time runs ${options.speed}x faster than real time (${simulated(options.speed, 1)} per real minute);\n` +
             `the read node polls every 60 s, so each point on the charts is ${simulated(options.speed, 1)} after the last. Commands keep\n` +
             `real time: "30 min" runs for 30 real minutes, ${simulated(options.speed, 30)} of simulated time. --speed 1 keeps both clocks equal.\n`) +
+        (options.realTimeStart ? '' : 'The simulated day starts at 06:00 at the site (Brisbane): --real-time-start starts it at the time there now.\n') +
         `The demo's own tab (examples/Demo.json) is deployed afresh on every start; your other tabs are kept. Node-RED's log: ${relative(logFile)}` +
         `${options.verbose ? ' (and here)' : ' (--verbose shows it here)'}.`,
     );
@@ -546,4 +566,6 @@ async function main() {
   }
 }
 
-void main();
+if (require.main === module) void main();
+
+module.exports = { lastSunriseMs, parseArgs };

@@ -60,6 +60,10 @@ describe('npm start keeps the user\'s own work across a restart', function () {
 
   it('a user tab, its nodes, credentials and context survive; the demo\'s own nodes are replaced', async () => {
     demo = await startDemo(userDir, ['--speed', '60']);
+    // The simulated day starts at 06:00 at the site (Brisbane, +10:00): at 60x it is still morning there.
+    const clock = (await request(`${demo.simUrl}/__sim/state`)).body as { now: string };
+    const brisbaneHour = new Date(Date.parse(clock.now) + 600 * 60_000).getUTCHours();
+    should(brisbaneHour).be.within(6, 7, clock.now);
     const first = await flowsOf(demo);
     // The user edits the demo tab (to be restored) and adds a tab of their own.
     const edited = first.flows.map((n) => (n.id === DEMO_TAB.id ? { ...n, label: 'renamed by the user' } : n));
