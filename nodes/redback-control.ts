@@ -6,6 +6,7 @@ import { readState, type ControlState } from '../src/control/control-state';
 import { ControlRunner, type RunnerSettings } from '../src/control/control-runner';
 import { failureStatus, outcomeStatus, readBackStatus } from '../src/control/status-text';
 import { isRedbackError } from '../src/http/errors';
+import { errorText } from '../src/util/error-text';
 
 interface RedbackControlDef extends NodeDef {
   account: string;
@@ -56,7 +57,7 @@ export = function register(RED: NodeAPI): void {
           reverted: (err) => {
             if (err) {
               node.status(failureStatus('revert to Auto failed; retrying'));
-              node.error(err, { payload: { command: 'auto', revert: true } });
+              node.error(errorText(err), { payload: { command: 'auto', revert: true } });
             } else {
               node.status({ fill: 'grey', shape: 'dot', text: 'auto (portal command ended)' });
             }
@@ -73,7 +74,8 @@ export = function register(RED: NodeAPI): void {
         active = getRunner();
       } catch (err) {
         node.status(failureStatus((err as Error).message));
-        done(err as Error);
+        node.error(errorText(err), msg);
+        done();
         return;
       }
       active.handle(msg.payload).then((result) => {
@@ -102,7 +104,8 @@ export = function register(RED: NodeAPI): void {
           return;
         }
         node.status(failureStatus((err as Error).message));
-        done(err as Error);
+        node.error(errorText(err), msg);
+        done();
       });
     });
 
@@ -127,7 +130,7 @@ export = function register(RED: NodeAPI): void {
       // Deleted or disabled during a portal command: nothing would set Auto later, so do it now
       // (within Node-RED's close timeout).
       const guard = setTimeout(finish, REVERT_ON_REMOVE_MS);
-      active.revertNow().catch((err: unknown) => node.error(err)).finally(() => {
+      active.revertNow().catch((err: unknown) => node.error(errorText(err))).finally(() => {
         clearTimeout(guard);
         finish();
       });
@@ -138,7 +141,7 @@ export = function register(RED: NodeAPI): void {
       try {
         getRunner();
       } catch (err) {
-        node.error(err);
+        node.error(errorText(err));
       }
     }
   }

@@ -9,6 +9,7 @@ import { Poller } from '../src/read/poller';
 import { pollOnce, type PeriodStore, type PollResult } from '../src/read/read-service';
 import { errorStatus, readingStatus } from '../src/read/status-text';
 import { parseTimeZone } from '../src/model/time-zone';
+import { errorText } from '../src/util/error-text';
 
 interface RedbackReadDef extends NodeDef {
   account: string;
@@ -82,7 +83,7 @@ export = function register(RED: NodeAPI): void {
     const report = (err: unknown, msg: NodeMessage): void => {
       if (isRedbackError(err) && err.kind === 'closed') return;
       node.status(errorStatus(err));
-      node.error(err, msg);
+      node.error(errorText(err), msg);
     };
 
     const poller = new Poller<NodeMessage>({
@@ -107,7 +108,8 @@ export = function register(RED: NodeAPI): void {
             return;
           }
           node.status(errorStatus(err));
-          done(err as Error);
+          node.error(errorText(err), msg);
+          done();
         },
       );
     });
