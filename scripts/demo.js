@@ -306,6 +306,9 @@ function writeUserDir(options, port) {
     // Loads this package from the checkout. Node-RED also scans the node_modules next to its own
     // install, which is where it finds @flowfuse/node-red-dashboard (a devDependency).
     nodesDir: [ROOT],
+    // The Home Assistant nodes (a devDependency, for the examples' end-to-end test) stay out of
+    // the demo's palette.
+    externalModules: { palette: { denyList: ['node-red-contrib-home-assistant-websocket'] } },
     contextStorage: { default: { module: 'localfilesystem' } },
     telemetry: { enabled: false, updateNotification: false },
     editorTheme: { tours: false },
