@@ -489,7 +489,8 @@ async function main() {
     stopping = (async () => {
       if (nodeRedRunning()) {
         nodeRed.child.kill('SIGINT');
-        const timer = setTimeout(() => nodeRed.child.kill('SIGKILL'), 10_000);
+        // Node-RED writes context to disk as it stops; give it time on a busy machine.
+        const timer = setTimeout(() => nodeRed.child.kill('SIGKILL'), 30_000);
         await nodeRed.exited;
         clearTimeout(timer);
       }
@@ -554,9 +555,9 @@ async function main() {
         `  Editor:     ${url}/\n` +
         `  Simulator:  ${sim.url}   (its state: ${sim.url}/__sim/state)\n\n` +
         (options.speed === 1
-          ? 'Simulated time runs at real speed; the read node polls every 60 s, so the charts gain a point a minute.\n'
+          ? 'Simulated time runs at real speed; the read node polls every 10 s, so the charts gain a point every 10 s.\n'
           : `Simulated time runs ${options.speed}x faster than real time (${simulated(options.speed, 1)} per real minute);\n` +
-            `the read node polls every 60 s, so each point on the charts is ${simulated(options.speed, 1)} after the last. Commands keep\n` +
+            `the read node polls every 10 s, so each point on the charts is ${simulated(options.speed, 1 / 6)} after the last. Commands keep\n` +
             `real time: "30 min" runs for 30 real minutes, ${simulated(options.speed, 30)} of simulated time. --speed 1 keeps both clocks equal.\n`) +
         (options.realTimeStart ? '' : 'The simulated day starts at 06:00 at the site (Brisbane): --real-time-start starts it at the time there now.\n') +
         `The demo's own tab (examples/Demo.json) is deployed afresh on every start; your other tabs are kept. Node-RED's log: ${relative(logFile)}` +

@@ -75,11 +75,12 @@ describe('npm start keeps the user\'s own work across a restart', function () {
     should(deploy.status).equal(200, deploy.text);
     // Node-RED answers the deploy before the new flows have started.
     const log = path.join(userDir, 'node-red.log');
-    await waitUntil(() => (fs.readFileSync(log, 'utf8').match(/Started flows/g) ?? []).length >= 2, 'the user\'s flows to start', 20_000, 100);
+    await waitUntil(() => (fs.readFileSync(log, 'utf8').match(/Started flows/g) ?? []).length >= 3, 'the user\'s flows to start (after the start and the demo\'s deploy)', 20_000, 100);
     const firstSimUrl = demo.simUrl;
     should(await demo.stop()).equal(0, demo.output());
     // Node-RED writes context to disk when it stops.
     const contextFile = path.join(userDir, 'context', 'user-tab', 'flow.json');
+    should(fs.existsSync(contextFile)).be.true(`no ${contextFile}; Node-RED's log:\n${fs.readFileSync(log, 'utf8')}\n${demo.output()}`);
     should(JSON.parse(fs.readFileSync(contextFile, 'utf8'))).eql({ mine: 'kept across restarts' });
 
     demo = await startDemo(userDir, ['--speed', '60']);

@@ -105,7 +105,7 @@ describe('editor dialogs in a real browser: defaults, the only account, limits, 
     should((await numberFields(page)).find((f) => f.id === 'node-input-pricePowerW')!.valid).be.true();
 
     const labels = await page.locator('#node-input-serial option').allInnerTexts();
-    should(labels[0]).equal('choose one: the account has several inverters');
+    should(labels[0]).equal('choose an inverter');
     should(labels.some((l) => /only inverter/.test(l))).be.false();
     should(labels.length).equal(6);
     await screenshot(page, 'dialogs-control-defaults');

@@ -12,7 +12,7 @@ export interface DemoProcess {
   simUrl: string;
   output(): string;
   exited: Promise<number | null>;
-  /** SIGINT, then waits for the exit code (SIGKILL after 20 s). */
+  /** SIGINT, then waits for the exit code (SIGKILL after 45 s). */
   stop(): Promise<number | null>;
 }
 
@@ -38,7 +38,7 @@ export async function startDemo(userDir: string, args: string[] = []): Promise<D
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
       const code = await exited;
       clearTimeout(timer);
       return code;
