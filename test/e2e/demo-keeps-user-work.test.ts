@@ -64,6 +64,10 @@ describe('npm start keeps the user\'s own work across a restart', function () {
     const clock = (await request(`${demo.simUrl}/__sim/state`)).body as { now: string };
     const brisbaneHour = new Date(Date.parse(clock.now) + 600 * 60_000).getUTCHours();
     should(brisbaneHour).be.within(6, 7, clock.now);
+    // The Home Assistant nodes (a devDependency for the examples' test) stay out of the demo's palette.
+    const sets = (await request(`${demo.url}/nodes`, { headers: { Accept: 'application/json' } })).body as { module: string }[];
+    should(sets.filter((set) => set.module === 'node-red-contrib-home-assistant-websocket')).eql([]);
+    should(sets.some((set) => set.module === '@flowfuse/node-red-dashboard')).be.true();
     const first = await flowsOf(demo);
     // The user edits the demo tab (to be restored) and adds a tab of their own.
     const edited = first.flows.map((n) => (n.id === DEMO_TAB.id ? { ...n, label: 'renamed by the user' } : n));
