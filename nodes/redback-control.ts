@@ -10,6 +10,7 @@ import { nodeStore } from '../src/control/control-store';
 import { failureOf, respond, REVERT_MESSAGE, revertStatus } from '../src/control/messages';
 import { parseControlSettings, type ControlNodeConfig } from '../src/control/settings';
 import { failureStatus } from '../src/control/status-text';
+import { errorText } from '../src/util/error-text';
 
 type AccountNode = Node & AccountProvider;
 type Done = (err?: Error) => void;
@@ -41,7 +42,7 @@ export = function register(RED: NodeAPI): void {
       runner = new ControlRunner(accountNode.acquire(node), settings, store, {
         reverted: (err, retry) => {
           node.status(revertStatus(err, retry));
-          if (err) node.error(err, REVERT_MESSAGE);
+          if (err) node.error(errorText(err), REVERT_MESSAGE);
         },
       });
       runner.start();
@@ -54,7 +55,8 @@ export = function register(RED: NodeAPI): void {
         active = getRunner();
       } catch (err) {
         node.status(failureStatus((err as Error).message));
-        return done(err as Error);
+        node.error(errorText(err), msg);
+        return done();
       }
       active.handle(msg.payload).then((result) => {
         const response = respond(result, msg);
@@ -69,8 +71,11 @@ export = function register(RED: NodeAPI): void {
         }, () => undefined);
       }, (err: unknown) => {
         const status = failureOf(err);
-        if (status) node.status(status);
-        done(status ? (err as Error) : undefined);
+        if (status) {
+          node.status(status);
+          node.error(errorText(err), msg);
+        }
+        done();
       });
     });
 
@@ -79,7 +84,7 @@ export = function register(RED: NodeAPI): void {
       const active = runner;
       runner = null;
       void (active ? active.shutdown(removed) : Promise.resolve(null)).then((err) => {
-        if (err) node.error(err);
+        if (err) node.error(errorText(err));
         if (active) accountNode.release(node);
         if (removed) forget();
         done();
@@ -91,7 +96,7 @@ export = function register(RED: NodeAPI): void {
       try {
         getRunner();
       } catch (err) {
-        node.error(err);
+        node.error(errorText(err));
       }
     }
   }

@@ -8,6 +8,7 @@ import { contextStore } from '../src/node-glue/context-store';
 import { accountOrRefuse, refuse } from '../src/node-glue/refusal';
 import { periodRecord, periodStore, ReadRunner } from '../src/read/read-runner';
 import { readSettings, ReadSettingError, type ReadSettings } from '../src/read/settings';
+import { errorText } from '../src/util/error-text';
 
 interface RedbackReadDef extends NodeDef {
   account: string;
@@ -43,12 +44,15 @@ export = function register(RED: NodeAPI): void {
         send: (messages) => node.send(messages),
         warn: (text) => node.warn(text),
         status: (status) => node.status(status),
-        error: (err) => node.error(err, {}),
+        error: (err) => node.error(errorText(err), {}),
       },
     );
 
     node.on('input', (msg: NodeMessage, _send: unknown, done: (err?: Error) => void) => {
-      runner.input(msg).then(() => done(), (err: unknown) => done(err as Error));
+      runner.input(msg).then(() => done(), (err: unknown) => {
+        node.error(errorText(err), msg);
+        done();
+      });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

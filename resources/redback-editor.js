@@ -1,13 +1,14 @@
 /*
  * Editor code shared by the Redback nodes' dialogs: field validators, the site and inverter
- * drop-downs and the config dialog's "Test connection". Node-RED serves this file from the
- * package's resources/ folder and loads it before the nodes' own editor scripts. The pure
+ * drop-downs and the config dialog's "Test connection". The build (scripts/copy-assets.js) puts
+ * it inline in each dialog file, in place of the <script src> that loads it from resources/ in
+ * the sources, so each node type registers without waiting for another script. The pure
  * functions are also exported for unit tests under Node.
  */
 (function (root, factory) {
   var api = factory();
   if (typeof module === 'object' && module.exports) module.exports = api;
-  else if (!root.RedbackEditor) root.RedbackEditor = api;
+  else root.RedbackEditor = api;
 })(typeof window !== 'undefined' ? window : this, function () {
   'use strict';
 
@@ -79,9 +80,17 @@
     return keepCurrent(options, current, t);
   }
 
-  /** The inverter drop-down: `emptyLabel`, then the inverters of `siteId` (every site's when empty). */
-  function inverterOptions(sites, siteId, current, emptyLabel, t) {
-    var options = [{ value: '', label: emptyLabel }];
+  /**
+   * The inverter drop-down: `emptyLabel`, then the inverters of `siteId` (every site's when empty).
+   * With `severalLabel` (the control node, whose empty choice means "the only inverter"), the
+   * empty choice says so when the list has more than one inverter.
+   */
+  function inverterOptions(sites, siteId, current, emptyLabel, t, severalLabel) {
+    var count = 0;
+    (sites || []).forEach(function (site) {
+      if (!siteId || site.siteId === siteId) count += site.inverters.length;
+    });
+    var options = [{ value: '', label: severalLabel && count > 1 ? severalLabel : emptyLabel }];
     (sites || []).forEach(function (site) {
       if (siteId && site.siteId !== siteId) return;
       site.inverters.forEach(function (inverter) {
@@ -190,7 +199,7 @@
       if ($site) {
         fillSelect($site, siteOptions(sites, site, t), site);
       }
-      fillSelect($serial, inverterOptions(sites, $site ? site : '', serial, options.everyInverterLabel, t), serial);
+      fillSelect($serial, inverterOptions(sites, $site ? site : '', serial, options.everyInverterLabel, t, options.severalInvertersLabel), serial);
     }
     function say(text, isError) {
       showResult($message, text, isError ? 'error' : null);
@@ -225,6 +234,28 @@
     $account.on('change', load);
     $('#node-input-redback-refresh').on('click', load);
     load();
+  }
+
+  /** The id of the flow's only Redback account, or null when it has none or several. */
+  function onlyAccount() {
+    var ids = [];
+    RED.nodes.eachConfig(function (config) {
+      if (config.type === 'redback-config') ids.push(config.id);
+    });
+    return ids.length === 1 ? ids[0] : null;
+  }
+
+  /** A node added from the palette uses the only account there is (its `onadd`). */
+  function preselectAccount(node) {
+    if (node.account) return;
+    var id = onlyAccount();
+    if (id) node.account = id;
+  }
+
+  /** The dialog of a node without an account shows the only account there is. */
+  function preselectAccountSelect(node) {
+    var id = node.account ? null : onlyAccount();
+    if (id) $('#node-input-account').val(id);
   }
 
   /** Wires the config dialog's Test connection button to the admin endpoint. */
@@ -296,6 +327,8 @@
     connectionSummary: connectionSummary,
     errorText: errorText,
     bindSiteChoice: bindSiteChoice,
+    preselectAccount: preselectAccount,
+    preselectAccountSelect: preselectAccountSelect,
     bindTestConnection: bindTestConnection
   };
 });

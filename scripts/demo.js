@@ -38,6 +38,8 @@ Options:
   --speed <x>       simulated seconds per real second, more than 0 (default 60:
                     an hour of simulated time per real minute)
   --user-dir <dir>  Node-RED's user directory (default .node-red-user in the repository)
+  --real-time-start start the simulated day at the current time at the site (Brisbane)
+                    instead of at 06:00 there, so the first minutes show the sunrise
   --verbose         also show Node-RED's log here, each line prefixed with [node-red]
   --no-build        never build; fail if dist/ is missing or older than the sources
   --help            show this text
@@ -54,6 +56,7 @@ function parseArgs(argv) {
     userDir: path.join(ROOT, '.node-red-user'),
     verbose: false,
     build: true,
+    realTimeStart: false,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -91,6 +94,7 @@ function parseArgs(argv) {
       }
       case '--user-dir': options.userDir = path.resolve(takeValue()); break;
       case '--verbose': options.verbose = true; break;
+      case '--real-time-start': options.realTimeStart = true; break;
       case '--no-build': options.build = false; break;
       default: throw new UsageError(`unknown option ${argv[i]}`);
     }
@@ -151,11 +155,26 @@ function ensureBuilt(options) {
 // ---------------------------------------------------------------------------------------------
 // Simulator
 
+const SUNRISE_HOUR = 6;
+
+/**
+ * The last 06:00 at the demo's site (its first site, Brisbane) at or before `nowMs`, so the first
+ * minutes of the demo show the sunrise whatever the time of day.
+ */
+function lastSunriseMs(nowMs, utcOffsetMinutes) {
+  const offsetMs = utcOffsetMinutes * 60_000;
+  const local = new Date(nowMs + offsetMs);
+  let start = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), SUNRISE_HOUR) - offsetMs;
+  if (start > nowMs) start -= 24 * 3_600_000;
+  return start;
+}
+
 async function startSimulator(options) {
-  const { RedbackSimulator } = require(path.join(ROOT, 'dist', 'src', 'sim'));
+  const { RedbackSimulator, defaultAccount } = require(path.join(ROOT, 'dist', 'src', 'sim'));
+  const start = options.realTimeStart ? undefined : lastSunriseMs(Date.now(), defaultAccount().sites[0].utcOffsetMinutes);
   // Node-RED keeps real time while the simulator runs faster: the simulator reads command times as
   // wall-clock times, so "charge for 30 minutes" starts now and lasts 30 real minutes.
-  const sim = new RedbackSimulator({ host: '127.0.0.1', port: options.simPort, clock: { speed: options.speed }, wallClockControls: true });
+  const sim = new RedbackSimulator({ host: '127.0.0.1', port: options.simPort, clock: { start, speed: options.speed }, wallClockControls: true });
   try {
     await sim.start();
   } catch (err) {
@@ -194,7 +213,7 @@ function checkPortFree(port) {
 
 const SETTINGS_HEADER = '// Written by scripts/demo.js (npm start) on every start: change the script, not this file.\n';
 
-/** The demo deletes flows and context in its user directory, so it only uses one it made itself. */
+/** The demo rewrites settings.js in its user directory, so it only uses one it made itself. */
 function checkUserDirIsOurs(dir) {
   let entries;
   try {
@@ -210,8 +229,66 @@ function checkUserDirIsOurs(dir) {
     // not ours
   }
   if (!settings.startsWith(SETTINGS_HEADER)) {
-    throw new DemoError(`${dir} is not empty and was not made by the demo: it replaces the flows and context of its ` +
-      'user directory on every start, so give --user-dir a new or empty directory');
+    throw new DemoError(`${dir} is not empty and was not made by the demo: it rewrites settings.js and the demo's own ` +
+      'tab in its user directory on every start, so give --user-dir a new or empty directory');
+  }
+}
+
+/** The ids of the demo's own nodes: its tab, what is on it, its account and dashboard config nodes. */
+function demoIds() {
+  return new Set(JSON.parse(fs.readFileSync(DEMO_FLOW, 'utf8')).map((n) => n.id));
+}
+
+/**
+ * Keeps what the user made in the user directory: takes only the demo's own nodes (by id) out of
+ * the last run's flows, so Node-RED does not start them against a simulator that may be on
+ * another port, and drops their context (energy totals, the control node's schedules), which
+ * described the last run's simulator. Every other tab, node, credential and context stays.
+ */
+function removeLastDemo(dir) {
+  const ids = demoIds();
+  const flowFile = path.join(dir, 'flows.json');
+  let text = null;
+  try {
+    text = fs.readFileSync(flowFile, 'utf8');
+  } catch {
+    // first start
+  }
+  if (text !== null && text.trim() !== '') {
+    let flows;
+    try {
+      flows = JSON.parse(text);
+    } catch (err) {
+      throw new DemoError(`${flowFile} is not valid JSON (${err.message}): fix or remove it; the demo does not overwrite your flows`);
+    }
+    const list = Array.isArray(flows) ? flows : flows && Array.isArray(flows.flows) ? flows.flows : null;
+    if (!list) throw new DemoError(`${flowFile} holds no list of nodes: fix or remove it; the demo does not overwrite your flows`);
+    const kept = list.filter((n) => !ids.has(n.id));
+    if (kept.length !== list.length) fs.writeFileSync(flowFile, JSON.stringify(kept, null, 4));
+  }
+  // localfilesystem context: <dir>/context/<flow id>/<node id>.json and <dir>/context/<flow id>/flow.json
+  const contextDir = path.join(dir, 'context');
+  let scopes = [];
+  try {
+    scopes = fs.readdirSync(contextDir);
+  } catch {
+    return;
+  }
+  for (const scope of scopes) {
+    const scopeDir = path.join(contextDir, scope);
+    if (ids.has(scope)) {
+      fs.rmSync(scopeDir, { recursive: true, force: true });
+      continue;
+    }
+    let files = [];
+    try {
+      files = fs.readdirSync(scopeDir);
+    } catch {
+      continue;
+    }
+    for (const file of files) {
+      if (ids.has(file.replace(/\.json$/, ''))) fs.rmSync(path.join(scopeDir, file), { force: true });
+    }
   }
 }
 
@@ -219,13 +296,7 @@ function writeUserDir(options, port) {
   const dir = options.userDir;
   checkUserDirIsOurs(dir);
   fs.mkdirSync(dir, { recursive: true });
-  // The demo flow is deployed afresh on every start: drop the last run's flows so Node-RED does
-  // not start them (against a simulator that may be on another port) before the deploy, and the
-  // last run's context (energy totals, the control node's schedules), which described the last
-  // run's simulator.
-  for (const file of ['flows.json', 'flows_cred.json', '.flows.json.backup', '.flows_cred.json.backup', 'context']) {
-    fs.rmSync(path.join(dir, file), { recursive: true, force: true });
-  }
+  removeLastDemo(dir);
   const settings = {
     uiHost: '127.0.0.1',
     uiPort: port,
@@ -235,6 +306,9 @@ function writeUserDir(options, port) {
     // Loads this package from the checkout. Node-RED also scans the node_modules next to its own
     // install, which is where it finds @flowfuse/node-red-dashboard (a devDependency).
     nodesDir: [ROOT],
+    // The Home Assistant nodes (a devDependency, for the examples' end-to-end test) stay out of
+    // the demo's palette.
+    externalModules: { palette: { denyList: ['node-red-contrib-home-assistant-websocket'] } },
     contextStorage: { default: { module: 'localfilesystem' } },
     telemetry: { enabled: false, updateNotification: false },
     editorTheme: { tours: false },
@@ -344,14 +418,22 @@ function demoFlows(simUrl) {
   return flows;
 }
 
-async function deploy(url, flows) {
+/** Deploys the user's flows as they are plus the demo's own nodes (any old copy of them replaced). */
+async function deploy(url, demo) {
+  const current = await http('GET', `${url}/flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
+  if (current.status !== 200 || !current.json || !Array.isArray(current.json.flows)) {
+    throw new DemoError(`reading the flows from Node-RED failed: HTTP ${current.status} ${current.text}`);
+  }
+  const ids = new Set(demo.map((n) => n.id));
+  // Nodes sent without credentials keep the ones Node-RED has stored for them.
+  const flows = [...current.json.flows.filter((n) => !ids.has(n.id)), ...demo];
   const res = await http('POST', `${url}/flows`, {
     headers: {
       'Content-Type': 'application/json',
       'Node-RED-API-Version': 'v2',
       'Node-RED-Deployment-Type': 'full',
     },
-    body: JSON.stringify({ flows }),
+    body: JSON.stringify({ flows, rev: current.json.rev }),
   });
   if (res.status !== 200 && res.status !== 204) throw new DemoError(`deploying the demo flow failed: HTTP ${res.status} ${res.text}`);
 }
@@ -407,7 +489,8 @@ async function main() {
     stopping = (async () => {
       if (nodeRedRunning()) {
         nodeRed.child.kill('SIGINT');
-        const timer = setTimeout(() => nodeRed.child.kill('SIGKILL'), 10_000);
+        // Node-RED writes context to disk as it stops; give it time on a busy machine.
+        const timer = setTimeout(() => nodeRed.child.kill('SIGKILL'), 30_000);
         await nodeRed.exited;
         clearTimeout(timer);
       }
@@ -472,11 +555,12 @@ async function main() {
         `  Editor:     ${url}/\n` +
         `  Simulator:  ${sim.url}   (its state: ${sim.url}/__sim/state)\n\n` +
         (options.speed === 1
-          ? 'Simulated time runs at real speed; the read node polls every 60 s, so the charts gain a point a minute.\n'
+          ? 'Simulated time runs at real speed; the read node polls every 10 s, so the charts gain a point every 10 s.\n'
           : `Simulated time runs ${options.speed}x faster than real time (${simulated(options.speed, 1)} per real minute);\n` +
-            `the read node polls every 60 s, so each point on the charts is ${simulated(options.speed, 1)} after the last. Commands keep\n` +
+            `the read node polls every 10 s, so each point on the charts is ${simulated(options.speed, 1 / 6)} after the last. Commands keep\n` +
             `real time: "30 min" runs for 30 real minutes, ${simulated(options.speed, 30)} of simulated time. --speed 1 keeps both clocks equal.\n`) +
-        `The demo flow (examples/Demo.json) is deployed afresh on every start. Node-RED's log: ${relative(logFile)}` +
+        (options.realTimeStart ? '' : 'The simulated day starts at 06:00 at the site (Brisbane): --real-time-start starts it at the time there now.\n') +
+        `The demo's own tab (examples/Demo.json) is deployed afresh on every start; your other tabs are kept. Node-RED's log: ${relative(logFile)}` +
         `${options.verbose ? ' (and here)' : ' (--verbose shows it here)'}.`,
     );
   } catch (err) {
@@ -486,4 +570,6 @@ async function main() {
   }
 }
 
-void main();
+if (require.main === module) void main();
+
+module.exports = { lastSunriseMs, parseArgs };

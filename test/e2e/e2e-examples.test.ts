@@ -14,7 +14,7 @@ import { DEFAULT_CREDENTIALS, defaultAccount, type AccountDef, type RedbackSimul
 import { installedVersion, packAndInstall, startInstalledNodeRed, type InstalledUserDir } from '../helpers/installed-node-red';
 import { PACKAGE_ROOT, freePort, type NodeRedProcess } from '../helpers/node-red-process';
 import { realDelay, waitUntil } from '../helpers/real-time';
-import { request, startSim } from '../helpers/sim';
+import { api, getToken, request, startSim } from '../helpers/sim';
 
 const MODULE = '@solar-nodes/node-red-redback';
 const OTHER_MODULES = ['node-red-contrib-home-assistant-websocket', '@flowfuse/node-red-dashboard'];
@@ -238,6 +238,48 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
       for (const set of theirs) should(set).have.properties({ enabled: true, local: true, version: installedVersion(name) });
     }
     should(fs.realpathSync(path.join(installed!.userDir, 'node_modules', MODULE))).startWith(fs.realpathSync(installed!.userDir));
+  });
+
+  it('gives every example the same account node (one id, one set of settings) on the simulator\'s default URL', () => {
+    const accounts = [...flows.values()].map((flow) => flow.filter((n) => n.type === 'redback-config'));
+    for (const list of accounts) should(list).have.length(1);
+    const [first] = accounts[0];
+    for (const [account] of accounts) should(account).eql(first);
+    // `npx redback-sim` and `npm start` listen there by default.
+    should(first).have.properties({ apiUrl: 'http://127.0.0.1:8124', portalUrl: 'http://127.0.0.1:8124' });
+    for (const flow of flows.values()) {
+      for (const node of flow.filter((n) => n.type.startsWith('redback-') && n.type !== 'redback-config')) should(node.account).equal(first.id);
+    }
+  });
+
+  it('runs "Manual control" on an account with several inverters: it names its inverter', async () => {
+    const file = files.find((f) => path.basename(f) === 'Manual control.json')!;
+    const example = flows.get(file)!;
+    const whole = await startSim({ clock: { speed: 1 }, accounts: [defaultAccount()] });
+    try {
+      should(defaultAccount().sites.flatMap((s) => s.inverters).length).be.above(1);
+      const logStart = nr!.output().length;
+      const flow = forTest(example, whole, amber!.url, `http://127.0.0.1:${await freePort()}`);
+      const deploy = await request(`${nr!.url}/flows`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
+        body: JSON.stringify({ flows: flow }),
+      });
+      should(deploy.status).equal(200, deploy.text);
+      await waitFor(() => /\[info\] Started flows/.test(nr!.output().slice(logStart)), () => `the flows to start\n${nr!.output().slice(logStart)}`);
+      const charge = example.find((n) => n.type === 'inject' && /charge/.test(String(n.name)) && !/discharge/.test(String(n.name)))!;
+      should((await request(`${nr!.url}/inject/${charge.id}`, { method: 'POST' })).status).equal(200);
+      await waitFor(() => whole.requestCount({ method: 'POST', path: 'Schedule/Create' }) === 1,
+        () => `a charge schedule\n${nr!.output().slice(logStart)}`);
+      const schedules = await api(whole, await getToken(whole), 'GET', '/Api/v2/Schedule/By/SerialNumber/RB21081800001734');
+      should(schedules.body.Data.Schedules).have.length(1);
+      should(schedules.body.Data.Schedules[0].DesiredMode).have.properties({ InverterMode: 'ChargeBattery', ArgumentInWatts: 3000 });
+      await realDelay(500);
+      const ourErrors = nr!.output().slice(logStart).split('\n').filter((line) => /\[error\] \[redback-[\w-]+[:\]]/.test(line));
+      should(ourErrors).eql([]);
+    } finally {
+      await whole.stop();
+    }
   });
 
   for (const file of files) {

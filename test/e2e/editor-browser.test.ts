@@ -114,7 +114,8 @@ describe('editor in a real browser', function () {
     await page.selectOption('#node-input-account', accountId);
     await waitFor(async () => (await optionValues(page, '#node-input-serial')).length === 6, 'the inverter drop-down to fill');
     should(await optionValues(page, '#node-input-serial')).eql(['', ...SERIALS]);
-    should(await page.locator('#node-input-serial option').first().innerText()).equal("the account's only inverter");
+    // Five inverters: the empty choice (the only inverter) would fail, and says so.
+    should(await page.locator('#node-input-serial option').first().innerText()).equal('choose an inverter');
 
     const duration = page.locator('#node-input-durationMinutes');
     await duration.fill('0');

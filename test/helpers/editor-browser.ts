@@ -28,6 +28,8 @@ export async function openEditor(browser: Browser, url: string): Promise<Page> {
   errorsOf.set(page, errors);
   await page.goto(url);
   await page.locator('.red-ui-palette-node[data-palette-type="redback-read"]').waitFor({ state: 'attached' });
+  // The palette gains each type as its set loads; the search box shows once every set has loaded.
+  await page.locator('#red-ui-palette-search:not(.hide)').waitFor({ state: 'attached' });
   return page;
 }
 

@@ -28,8 +28,10 @@ export function installedVersion(name: string): string {
 }
 
 /**
- * Packs this package without its lifecycle scripts (prepack would clean and rebuild dist/, which
- * must already be built) and installs the tarball and `others` into a new user directory.
+ * The README's packed-copy route (`npm pack`, then `npm install <tarball>` in the user
+ * directory), without the lifecycle scripts: prepack would clean and rebuild dist/ under the
+ * running suite, which has built it already. test/e2e/install-from-clone.test.ts runs the
+ * README's words as written, build included. Installs `others` beside the tarball.
  */
 export async function packAndInstall(others: string[]): Promise<InstalledUserDir> {
   for (const built of ['dist/nodes/redback-config.js', 'dist/nodes/redback-config.html', 'dist/src/sim/index.js']) {
