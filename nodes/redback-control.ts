@@ -21,13 +21,13 @@ export = function register(RED: NodeAPI): void {
   function RedbackControl(this: Node, config: NodeDef & ControlNodeConfig & { account: string }): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const refuse = (message: string, log: boolean): void => {
-      node.status(failureStatus(message));
+    const refuse = (message: string, log: boolean, status = message): void => {
+      node.status(failureStatus(status));
       if (log) node.error(message);
       node.on('input', (_msg: NodeMessage, _send: unknown, done: Done) => done(new Error(message)));
     };
     const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
-    if (!accountNode) return refuse('redback-control needs a Redback account (redback-config)', false);
+    if (!accountNode) return refuse('redback-control needs a Redback account (redback-config)', false, 'no Redback account');
     let settings: RunnerSettings;
     try {
       settings = parseControlSettings(config, node.id, () => randomBytes(8).toString('hex'));

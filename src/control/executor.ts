@@ -197,7 +197,10 @@ export class ControlExecutor {
     try {
       list = (await this.account.api.schedulesBySerial(record.serial)).Schedules ?? [];
     } catch (err) {
-      throw unknownOutcome(lost ?? err, err, 'the schedule stays recorded and is cancelled by the next command or auto');
+      if (lost === null) {
+        throw new RedbackError(isRedbackError(err) ? err.kind : 'response', `the cloud accepted the schedule without a ScheduleId, and the inverter's schedule list could not be read to find it; it stays recorded and is cancelled by the next command or auto: ${(err as Error).message}`);
+      }
+      throw unknownOutcome(lost, err, 'the schedule stays recorded and is cancelled by the next command or auto');
     }
     return findSchedule(list, { scheduleId: null, startAtMs: record.startAtMs }, this.now())?.ScheduleId ?? null;
   }
