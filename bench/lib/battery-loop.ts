@@ -6,7 +6,8 @@
  */
 import { amberAnswer, type ForecastCondition } from './amber-feed';
 import { amberFeedIn, amberGeneral, type Household, type PriceMonth } from './pricing-data';
-import { decide, readAmberPrices, type Decision, type PriceSettings } from '../../src/control/amber-policy';
+import { decide, type Decision, type PriceSettings } from '../../src/control/amber-policy';
+import { readAmberPrices } from '../../src/control/price-input';
 import { planSlots } from '../../src/plan/dp';
 import { applyCommand, type Command, type SiteModel } from '../../src/plan/model';
 import type { Slot } from '../../src/plan/slots';

@@ -7,7 +7,7 @@ import { ApiClient } from '../api/api-client';
 import type { DynamicData, InverterConfiguration, StaticView } from '../api/dto';
 import { TokenManager } from '../api/token-manager';
 import type { DiagnosticsRecorder } from '../diagnostics/recorder';
-import { RedbackError } from '../http/errors';
+import { closedError } from '../http/backoff';
 import { Redactor } from '../http/redactor';
 import { Transport, type TransportOptions } from '../http/transport';
 import { checkUrl } from '../http/url-policy';
@@ -109,7 +109,7 @@ export class RedbackAccount {
 
   /** The portal client, made on first use; a `config` error when no portal login is set. */
   portal(): PortalClient {
-    if (this.transport.closed) throw new RedbackError('closed', 'the Redback connection was closed');
+    if (this.transport.closed) throw closedError();
     if (!this.portalClient) {
       const { settings, credentials } = this.options;
       this.portalClient = new PortalClient({

@@ -12,6 +12,7 @@ import type {
   Paged, SchedulesBySerial, StaticView,
 } from './dto';
 import type { TokenManager } from './token-manager';
+import { parseJson } from '../util/json';
 
 /** The Multiple endpoints take at most this many ids per request. */
 export const MULTIPLE_LIMIT = 100;
@@ -155,7 +156,7 @@ export class ApiClient {
     }
     if (res.status === 403) throw this.transport.statusError('credentials', req, res);
     if (res.status < 200 || res.status >= 300) throw this.transport.statusError('rejected', req, res);
-    const parsed = parseJson(res);
+    const parsed = parseJson(res.body);
     if (parsed === undefined) {
       const what = /^\s*</.test(res.body) ? 'an HTML page instead of JSON' : 'malformed JSON';
       throw new RedbackError('response', this.transport.describe(req, `the cloud answered with ${what}`), { status: res.status });
@@ -177,13 +178,6 @@ export class ApiClient {
   }
 }
 
-function parseJson(res: HttpResponse): unknown {
-  try {
-    return JSON.parse(res.body);
-  } catch {
-    return undefined;
-  }
-}
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);

@@ -1,12 +1,10 @@
 /**
  * The price policy: one command for the current price interval, decided in the order battery
- * automations use (reference amber-and-home-assistant §2): charge, discharge, curtail, auto.
+ * automations use (docs/planner.md and docs/messages.md describe the Amber feed): charge, discharge, curtail, auto.
  */
 import type { ControlCommand } from './command';
-import { describeValue } from './describe';
+import { describeValue } from '../util/objects';
 import { PriceError, type PriceInput } from './price-input';
-
-export { HA_INTERVALS, PriceError, readAmberPrices, readHomeAssistantPrices, type PriceInput } from './price-input';
 
 export interface PriceSettings {
   /** Charge when the general price is at or below this (c/kWh); null = never. */

@@ -2,7 +2,7 @@
  * The control node's input contract: `msg.payload` checked field by field, before anything could
  * be sent. Every problem is a CommandError naming the field and the value.
  */
-import { describeValue, isPlainObject, ownField } from './describe';
+import { describeValue, isPlainObject, ownField } from '../util/objects';
 import { parseIsoWithZone } from './iso-time';
 import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from './timespan';
 

@@ -9,11 +9,12 @@ import type { DynamicData } from '../api/dto';
 import { num } from '../model/units';
 import { closedError } from '../http/backoff';
 import {
-  commandFor, decide, readAmberPrices, readHomeAssistantPrices, sameDecision, type Decision, type PriceSettings,
+  commandFor, decide, sameDecision, type Decision, type PriceSettings,
 } from './amber-policy';
+import { readAmberPrices, readHomeAssistantPrices } from './price-input';
 import { CommandError, parseCommand, type ControlCommand } from './command';
 import type { StateStore } from './control-state';
-import { isPlainObject } from './describe';
+import { isPlainObject } from '../util/objects';
 import { ControlExecutor, type ControlOutcome, type ExecutorSettings } from './executor';
 import { LatestWinsQueue, SUPERSEDED } from './latest-wins-queue';
 import { findEnvelope } from './command-plan';

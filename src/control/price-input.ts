@@ -3,7 +3,7 @@
  * Assistant's Amber sensors. Both end up in Amber's units and sign: c/kWh, and feed-in is what the
  * user PAYS per kWh exported (-8.3 = the user earns 8.3 c/kWh).
  */
-import { describeValue, isPlainObject, ownField } from './describe';
+import { describeValue, isPlainObject, ownField } from '../util/objects';
 import { parseIsoWithZone } from './iso-time';
 
 export interface PriceInput {

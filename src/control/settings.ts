@@ -3,7 +3,7 @@
  * inputs), parsed and checked at deploy: a bad setting is refused then, with its name and value,
  * before any request, instead of turning into 0 or failing when the first price arrives.
  */
-import { describeValue } from './describe';
+import { describeValue } from '../util/objects';
 import { HA_INTERVALS } from './price-input';
 import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from './timespan';
 import type { RunnerSettings } from './control-runner';

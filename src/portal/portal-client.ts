@@ -11,7 +11,8 @@
  *   an error message.
  * - cheerio is loaded only when a page is parsed (see portal-pages.ts).
  */
-import { isPlainObject } from '../util/objects';
+import { parseJsonContainer } from '../util/json';
+import { describeValue, isPlainObject } from '../util/objects';
 import { RedbackError } from '../http/errors';
 import type { HttpRequest, HttpResponse, Transport } from '../http/transport';
 import { cloudText } from '../http/cloud-text';
@@ -276,7 +277,7 @@ export class PortalClient {
     if (res.status === 400) throw this.statusError('rejected', last, res);
     if (!isSuccess(res.status)) throw this.statusError(res.status >= 400 ? 'rejected' : 'response', last, res);
 
-    const json = parseJson(res.body);
+    const json = parseJsonContainer(res.body);
     if (isPlainObject(json)) {
       // A success unless the portal says otherwise: {"success":true,"error":""} is a success (docs/diagnostics.md).
       if (json.success === false || (typeof json.error === 'string' && json.error.trim() !== '')) {
@@ -299,7 +300,7 @@ export class PortalClient {
     if (respondedStatus(res) === 401) {
       throw new SessionEnded(this.transport.describe(req, `HTTP ${res.status} with X-Responded-JSON status 401`));
     }
-    const json = parseJson(res.body);
+    const json = parseJsonContainer(res.body);
     const error = isPlainObject(json) ? json.error : undefined;
     if (typeof error === 'string' && isExpiredText(error)) {
       throw new SessionEnded(this.transport.describe(req, `HTTP ${res.status} ${error}`));
@@ -362,11 +363,6 @@ function checkSet(serial: unknown, mode: unknown, powerW: unknown, rossVersion: 
   return { serial: cleanSerial, mode: mode as PortalMode, powerW: mode === 'Auto' ? 0 : powerW, rossVersion: ross };
 }
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `"${value.slice(0, 40)}…"` : `"${value}"`;
-  if (typeof value === 'number') return String(value);
-  return value === undefined ? 'nothing' : typeof value;
-}
 
 /** The login page, however the portal spells its path. */
 function isLoginUrl(url: URL): boolean {
@@ -390,17 +386,8 @@ function respondedStatus(res: HttpResponse): number | undefined {
   const raw = res.headers['x-responded-json'];
   const text = Array.isArray(raw) ? raw[0] : raw;
   if (typeof text !== 'string') return undefined;
-  const parsed = parseJson(text);
+  const parsed = parseJsonContainer(text);
   return isPlainObject(parsed) && typeof parsed.status === 'number' ? parsed.status : undefined;
 }
 
-function parseJson(body: string): unknown {
-  const trimmed = body.trim();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    return undefined;
-  }
-}
 

@@ -1,5 +1,6 @@
 /** A small router and response helpers for the simulator's HTTP server (no framework needed). */
 import type { IncomingHttpHeaders } from 'http';
+import { parseJson as parseJsonText } from '../util/json';
 
 export interface SimRequest {
   method: string;
@@ -137,9 +138,5 @@ export function parseForm(req: SimRequest): URLSearchParams {
 
 /** The JSON body, or `undefined` when it is missing or not JSON. */
 export function parseJson(req: SimRequest): unknown {
-  try {
-    return JSON.parse(req.body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  return parseJsonText(req.body.toString('utf8'));
 }

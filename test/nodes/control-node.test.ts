@@ -868,7 +868,7 @@ describe('redback-control node', () => {
       serial: ST, pricePolicy: true, chargeBelow: '30', dischargeAbove: '8', dischargeMinSoc: '20',
       curtailWhenFeedInFree: true, pricePowerW: '5000', actOnEstimates: false, priceSource: 'amber',
     };
-    /** The §1.4 example: a 5-minute CurrentInterval, general 24.51, feed-in -8.3, estimates; moved to 02:00Z. */
+    /** Amber's documented example: a 5-minute CurrentInterval, general 24.51, feed-in -8.3, estimates; moved to 02:00Z. */
     const example = (): object[] => [
       {
         type: 'CurrentInterval', duration: 5, date: '2026-01-15', startTime: '2026-01-15T02:00:01Z', endTime: '2026-01-15T02:05:00Z',
@@ -894,7 +894,7 @@ describe('redback-control node', () => {
       ];
     };
 
-    it('the §1.4 example with "charge below 30": a charge schedule for the rest of the 5-minute interval; the same prices again send nothing', async () => {
+    it('Amber\'s documented example with "charge below 30": a charge schedule for the rest of the 5-minute interval; the same prices again send nothing', async () => {
       const flow = await load({ ...AMBER, actOnEstimates: true });
       await advance(2.5 * MINUTE); // 02:02:30, in the 02:00-02:05 interval
       const msg = await command(flow, example());

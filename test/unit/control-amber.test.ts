@@ -1,13 +1,13 @@
 import should from 'should';
 import {
-  commandFor, decide, PriceError, readAmberPrices, readHomeAssistantPrices, sameDecision,
-  type Decision, type PriceInput, type PriceSettings,
+  commandFor, decide, sameDecision, type Decision, type PriceSettings,
 } from '../../src/control/amber-policy';
+import { PriceError, readAmberPrices, readHomeAssistantPrices, type PriceInput } from '../../src/control/price-input';
 
 const T = (iso: string): number => Date.parse(iso);
 const NOW = T('2025-07-16T22:32:30Z');
 
-/** Reference amber-and-home-assistant §1.4, verbatim. */
+/** Amber's documented example answer for one 5-minute interval, verbatim. */
 const EXAMPLE = [
   {
     type: 'CurrentInterval', duration: 5, date: '2025-07-17',
@@ -52,7 +52,7 @@ const decideAmber = (items: unknown[], soc: number | null, settings: Partial<Pri
   decide(readAmberPrices(items, now), { ...SETTINGS, ...settings }, soc, previous, now);
 
 describe('control: reading Amber prices', () => {
-  it('reads the §1.4 example', () => {
+  it('reads Amber\'s documented example', () => {
     should(readAmberPrices(EXAMPLE, NOW)).deepEqual({
       generalCents: 24.51, feedInCents: -8.3, estimate: true, spike: false,
       startMs: T('2025-07-16T22:30:00Z'), endMs: T('2025-07-16T22:35:00Z'), durationMinutes: 5,

@@ -129,7 +129,7 @@ describe('control: EventIds', () => {
 });
 
 describe('control: inverter limits', () => {
-  it('reads the §5.2 static fixture in watts', () => {
+  it('reads the ST10000 static fixture in watts', () => {
     should(limitsFromStatic(STATIC_FIXTURE, 'rb12341234123412')).deepEqual({
       maxChargeW: 10000, maxDischargeW: 10000, maxExportW: 10000, maxImportW: 10000, siteExportLimitW: null,
     });
