@@ -9,6 +9,7 @@ export {
   type LoadPvProfile, type ProfileSlot, type SiteReading,
 } from './load-profile';
 export { parseFlowForecast, MAX_FORECAST_SLOTS } from './flow-forecast';
+export { chooseForecast, type ForecastChoice } from './forecast-choice';
 export { buildPlannerInput, MAX_READING_AGE_MS, type BatteryState, type InverterLimitsPayload, type PlanInputSources } from './planner-input';
 export { simulateAuto, meanPower, type AutoResult, type Window } from './auto-simulation';
 export { planMessage, planSummary, storedEnergyValue, type PlanMessage, type PlanRow, type PlanSummary } from './plan-output';

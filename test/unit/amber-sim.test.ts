@@ -283,6 +283,15 @@ describe('simulated Amber feed', () => {
       should((await prices(sim)).text).match(/<html/);
     });
 
+    it('drops the connection and delays, as on the Redback surfaces', async () => {
+      sim.faults.add({ kind: 'disconnect', surface: 'amber', times: 1 });
+      await should(prices(sim)).be.rejected();
+      sim.faults.add({ kind: 'slow', surface: 'amber', delayMs: 200, times: 1 });
+      const started = Date.now();
+      should((await prices(sim)).status).equal(200);
+      should(Date.now() - started).be.aboveOrEqual(190);
+    });
+
     it('serves stale prices: the answer as it was staleMinutes ago', async () => {
       sim.faults.add({ kind: 'stale', surface: 'amber', staleMinutes: 15, times: 1 });
       const current = general((await prices(sim, 'next=0')).body)[0];

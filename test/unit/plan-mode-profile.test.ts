@@ -7,7 +7,7 @@ import should from 'should';
 import fs from 'fs';
 import path from 'path';
 import {
-  PlanInputError, SLOTS, learnReading, newProfile, parseFlowForecast, profileForecast, restoreProfile, type LoadPvProfile,
+  PlanInputError, chooseForecast, SLOTS, learnReading, newProfile, parseFlowForecast, profileForecast, restoreProfile, type LoadPvProfile,
 } from '../../src/plan-mode';
 
 const ZONE = 'Australia/Brisbane'; // UTC+10 all year: readings are easy to place
@@ -130,4 +130,19 @@ describe('plan mode: msg.forecast from the flow', () => {
       should((err as Error).message).match(message);
     });
   }
+});
+
+describe('plan mode: which forecast the planner gets', () => {
+  const now = Date.parse('2026-01-15T04:10:00Z');
+  it('uses msg.forecast when the flow gives one, else the profile', () => {
+    const given = [{ start: '2026-01-15T04:00:00Z', end: '2026-01-15T05:00:00Z', loadW: 900, pvW: 100 }];
+    should(chooseForecast(given, newProfile(ZONE), now)).eql({ forecast: given, source: 'flow' });
+    const learnt = chooseForecast(undefined, newProfile(ZONE), now, 1);
+    should(learnt.source).equal('profile');
+    should(learnt.forecast).have.length(3);
+  });
+
+  it('refuses a malformed msg.forecast rather than falling back to the profile', () => {
+    should(() => chooseForecast([{ start: 'x' }], newProfile(ZONE), now)).throw(PlanInputError, { field: 'msg.forecast[0].start' });
+  });
 });
