@@ -1,6 +1,6 @@
 /**
- * What leaving the inverter on Auto would cost over the plan's horizon, by the contract's meaning
- * of Auto (docs: "The planner"): the battery absorbs PV surplus and covers the load within its
+ * What leaving the inverter on Auto would cost over the plan's horizon, by the meaning of Auto in
+ * docs/plan-mode.md: the battery absorbs PV surplus and covers the load within its
  * limits and minimum SoC; the rest is exported (up to the export limit) or imported.
  */
 import { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY, type PlannerForecastSlot, type PlannerInput } from './planner-contract';

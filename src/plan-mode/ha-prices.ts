@@ -2,7 +2,7 @@
  * Home Assistant's Amber sensors → the Amber `/prices/current` answer the planner takes.
  * HA's Amber integration reports $/kWh and multiplies feed-in prices (and their advanced prices) by
  * −1, so positive means earning there; Amber's answer is c/kWh and feed-in is what the user pays.
- * Spot prices and ranges are not sign-flipped by HA. See docs/amber-sim.md, "Home Assistant".
+ * Spot prices and ranges are not sign-flipped by HA. See docs/plan-mode.md, "Home Assistant".
  *
  * Input (`msg.payload`): `{general, generalForecast, feedIn?, feedInForecast?}`, each the state
  * object of a sensor as the HA nodes give it (`{state, attributes}`) or its attributes alone:

@@ -1,6 +1,6 @@
 /**
- * The planner's input and result as the product contract fixes them (docs: "The planner"),
- * declared here so the plan mode does not depend on how `src/plan/` is written.
+ * The planner's input and result (`planBattery` in `src/plan/`) as the product contract fixes
+ * them (docs/plan-mode.md), declared here so the plan mode does not depend on how it is written.
  * Powers in W, energy in kWh, prices in c/kWh as Amber gives them.
  */
 export type PlannedCommand = 'charge' | 'discharge' | 'conserve' | 'auto';
