@@ -1,6 +1,7 @@
 /** The planner's input from the account's battery and inverter payloads, and the 10-minute rule. */
 import should from 'should';
-import { buildPlannerInput, PlanInputError, type PlanInputSources } from '../../src/plan-mode';
+import type { BatteryPayload, InverterPayload, SitePayload } from '../../src/model/payloads';
+import { buildPlannerInput, learnReading, newProfile, PlanInputError, type BatteryState, type InverterLimitsPayload, type PlanInputSources } from '../../src/plan-mode';
 
 const NOW = Date.parse('2026-01-15T04:32:00Z'); // 14:32 in Brisbane
 const prices = [{ type: 'CurrentInterval', channelType: 'general', perKwh: 20, startTime: '2026-01-15T04:30:01Z', endTime: '2026-01-15T04:35:00Z', duration: 5 }];
@@ -82,4 +83,18 @@ describe('plan mode: planner input from the account', () => {
       should(err.message).match(message);
     });
   }
+});
+
+describe('plan mode: the read node\'s payloads fit as they are', () => {
+  it('takes a battery payload, an inverter payload\'s limits and a site payload without conversion', () => {
+    const battery: BatteryPayload = {
+      siteId: 'S1', serial: 'RB1', socPct: 62, powerW: -4600, voltageV: 400, currentA: -11, capacityKWh: 10.2, usableCapacityKWh: 9.3, minSocPct: 10, modules: [], cabinets: [],
+    };
+    const limits: InverterPayload['limits'] = { maxChargeW: 4600, maxDischargeW: 5000, maxExportW: 5000, maxImportW: 10000 };
+    const site = { timestamp: '2026-01-15T04:31:00Z', pvPowerW: 3000, loadPowerW: 700 } as SitePayload;
+    const state: BatteryState = battery;
+    const limitsIn: InverterLimitsPayload = limits;
+    should(buildPlannerInput(sources({ battery: state, limits: limitsIn, readingAt: site.timestamp })).battery.capacityKWh).equal(9.3);
+    should(learnReading(newProfile('UTC'), site).lastReading).equal('2026-01-15T04:31:00Z');
+  });
 });
