@@ -4,3 +4,4 @@ export { SimClock, type SimClockOptions } from './clock';
 export { DEFAULT_CREDENTIALS, FLEET_CREDENTIALS, defaultAccount, fleetAccount } from './scenarios';
 export type { FaultSpec, FaultKind, Surface } from './faults';
 export * from './types';
+export { DEFAULT_AMBER_KEY, DEFAULT_AMBER_SITES, type AmberFeedOptions, type AmberSiteDef } from './amber-sites';
