@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark against the simulator on loopback and writes
  * BENCHMARKS.md at the repository root. `node dist/bench/run.js <name>…` runs only those named
- * (and prints instead of writing the file).
+ * (and prints instead of writing the file); `npm run bench -- --only <name>…` runs only those named
+ * and replaces their sections in BENCHMARKS.md, leaving the others as they were.
  */
 import fs from 'fs';
 import path from 'path';
@@ -10,6 +11,7 @@ import { renderSection, type Section } from './lib/markdown';
 import { controlSection } from './scenarios/control';
 import { fleetSection } from './scenarios/fleet';
 import { loadCostSection } from './scenarios/load-cost';
+import { plannerSection } from './scenarios/planner';
 import { pollCostSection } from './scenarios/poll-cost';
 import { readNodesSection } from './scenarios/read-nodes';
 import { tokenHoursSection } from './scenarios/token-hours';
@@ -21,20 +23,27 @@ const SCENARIOS: Record<string, () => Promise<Section>> = {
   control: controlSection,
   'poll-cost': pollCostSection,
   'load-cost': loadCostSection,
+  planner: plannerSection,
 };
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const splice = args[0] === '--only';
+  const only = splice ? args.slice(1) : args;
+  if (splice && only.length === 0) throw new Error('--only needs the names of the benchmarks to run');
   const unknown = only.filter((name) => !(name in SCENARIOS));
   if (unknown.length) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
   const machine = describeMachine();
   const started = performance.now();
   const sections: string[] = [];
+  const rendered = new Map<string, string>();
   for (const [name, run] of Object.entries(SCENARIOS)) {
     if (only.length && !only.includes(name)) continue;
     const t = performance.now();
     process.stderr.write(`bench: ${name}…\n`);
-    sections.push(renderSection(await run()));
+    const section = await run();
+    rendered.set(section.title, renderSection(section));
+    sections.push(renderSection(section));
     process.stderr.write(`bench: ${name} took ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   }
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
@@ -51,14 +60,28 @@ Times on loopback leave out the Internet's latency, so they show the client's ow
 ${machine}
 
 ${sections.join('\n')}`;
-  if (only.length) {
+  const file = path.join(__dirname, '..', '..', 'BENCHMARKS.md');
+  if (splice) {
+    let text = fs.readFileSync(file, 'utf8');
+    for (const [title, body] of rendered) text = replaceSection(text, title, body);
+    fs.writeFileSync(file, text);
+    process.stderr.write(`bench: replaced ${[...rendered.keys()].join(', ')} in BENCHMARKS.md\n`);
+  } else if (only.length) {
     process.stdout.write(report);
   } else {
-    fs.writeFileSync(path.join(__dirname, '..', '..', 'BENCHMARKS.md'), report);
+    fs.writeFileSync(file, report);
     process.stderr.write('bench: wrote BENCHMARKS.md\n');
   }
   // Node-RED and axios leave keep-alive sockets and timers behind; the report is written.
   process.exit(0);
+}
+
+/** The section headed `## title` replaced by `body` (up to the next `## `), or body appended. */
+function replaceSection(text: string, title: string, body: string): string {
+  const start = text.indexOf(`\n## ${title}\n`);
+  if (start < 0) return `${text.trimEnd()}\n\n${body}`;
+  const next = text.indexOf('\n## ', start + 1);
+  return `${text.slice(0, start + 1)}${body}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
 }
 
 main().catch((err: unknown) => {

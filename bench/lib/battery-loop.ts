@@ -1,0 +1,199 @@
+/**
+ * The closed loop: every 5 minutes of a real month a policy sees what it could know then (the
+ * Amber answer, the SoC, yesterday's load and PV), chooses a command, and the site runs it for
+ * 5 minutes against the true load, PV and price (src/plan/model.ts: the same command semantics as
+ * the planner's, with no wear in the bill).
+ */
+import { amberAnswer, type ForecastCondition } from './amber-feed';
+import { amberFeedIn, amberGeneral, type Household, type PriceMonth } from './pricing-data';
+import { decide, readAmberPrices, type Decision, type PriceSettings } from '../../src/control/amber-policy';
+import { planSlots } from '../../src/plan/dp';
+import { applyCommand, type Command, type SiteModel } from '../../src/plan/model';
+import type { Slot } from '../../src/plan/slots';
+import { planBattery, type PlanForecastSlot, type PlanPrevious } from '../../src/plan';
+
+const FIVE_MIN_MS = 300_000;
+const HALF_HOUR_MS = 1_800_000;
+const DAY_MS = 86_400_000;
+
+export interface Site {
+  label: string;
+  capacityKWh: number;
+  powerW: number;
+  pvKWp: number;
+  minSocPct: number;
+  roundTripEfficiency: number;
+  maxExportW: number;
+  maxImportW: number;
+  startSocPct: number;
+}
+
+export type Policy =
+  | { kind: 'none' }
+  | { kind: 'auto' }
+  | { kind: 'threshold'; chargeBelowCents: number; dischargeAboveCents: number }
+  | { kind: 'planner'; condition: ForecastCondition; loadForecast: 'yesterday' | 'true'; switchCostCents?: number; wearCentsPerKWh?: number }
+  | { kind: 'optimum' };
+
+export interface MonthRun {
+  /** The bill, c. */
+  billCents: number;
+  /** The bill less the stored energy gained over the month, valued the same for every policy. */
+  costCents: number;
+  dischargeKWh: number;
+  commandChanges: number;
+  days: number;
+  planMs: number[];
+  planCpuMs: number[];
+}
+
+export function siteModel(site: Site, wearCentsPerKWh = 0): SiteModel {
+  const eta = Math.sqrt(site.roundTripEfficiency);
+  return {
+    capacityKWh: site.capacityKWh,
+    minKWh: site.capacityKWh * site.minSocPct / 100,
+    maxChargeW: site.powerW,
+    maxDischargeW: site.powerW,
+    etaIn: eta,
+    etaOut: eta,
+    maxExportW: site.maxExportW,
+    maxImportW: site.maxImportW,
+    wearCentsPerKWh,
+  };
+}
+
+/** The month's 5-minute slots as they really were. */
+export function trueSlots(month: PriceMonth, house: Household, site: Site): Slot[] {
+  return Array.from(month.spotCents, (spot, k) => {
+    const startMs = month.startMs + k * FIVE_MIN_MS;
+    return {
+      startMs,
+      endMs: startMs + FIVE_MIN_MS,
+      hours: 1 / 12,
+      generalCents: amberGeneral(spot),
+      feedInCents: amberFeedIn(spot, startMs),
+      loadW: house.loadW(startMs),
+      pvW: house.pvW(startMs, site.pvKWp),
+    };
+  });
+}
+
+/** Stored energy left at the end of the month, c/kWh: the month's median import price through the losses. */
+export function monthEndValue(slots: readonly Slot[], site: Site): number {
+  const prices = slots.map((s) => s.generalCents).sort((a, b) => a - b);
+  return Math.max(0, prices[Math.floor(prices.length / 2)] * Math.sqrt(site.roundTripEfficiency));
+}
+
+function sameCommand(a: Command | null, b: Command): boolean {
+  return a !== null && a.command === b.command && a.powerW === b.powerW && a.curtail === b.curtail;
+}
+
+/** Load and PV for the next 24 h as they were at the same time the day before, per half-hour. */
+function yesterdayForecast(house: Household, site: Site, nowMs: number, truth: boolean): PlanForecastSlot[] {
+  const rows: PlanForecastSlot[] = [];
+  const first = Math.floor(nowMs / HALF_HOUR_MS) * HALF_HOUR_MS;
+  for (let t = first; t < nowMs + DAY_MS; t += HALF_HOUR_MS) {
+    const from = truth ? t : t - DAY_MS;
+    rows.push({
+      start: new Date(Math.max(t, nowMs)).toISOString(),
+      end: new Date(t + HALF_HOUR_MS).toISOString(),
+      loadW: house.loadW(from),
+      pvW: house.pvW(from, site.pvKWp),
+    });
+  }
+  return rows;
+}
+
+export function runMonth(month: PriceMonth, house: Household, site: Site, policy: Policy, slots = trueSlots(month, house, site)): MonthRun {
+  const model = siteModel(site);
+  const endValue = monthEndValue(slots, site);
+  const noBattery: SiteModel = { ...model, capacityKWh: 0, minKWh: 0 };
+  const startKWh = site.capacityKWh * site.startSocPct / 100;
+  const optimum = policy.kind === 'optimum'
+    ? planSlots(slots, model, startKWh, { endValueCentsPerKWh: endValue, switchCostCents: 0, previous: null })
+    : null;
+  const thresholdSettings: PriceSettings | null = policy.kind === 'threshold'
+    ? {
+      chargeBelowCents: policy.chargeBelowCents,
+      dischargeAboveCents: policy.dischargeAboveCents,
+      dischargeMinSocPct: site.minSocPct,
+      curtailWhenFeedInFree: true,
+      powerW: site.powerW,
+      actOnEstimates: true,
+      source: 'amber',
+    }
+    : null;
+  let soc = startKWh;
+  let bill = 0;
+  let dischargeKWh = 0;
+  let changes = 0;
+  let last: Command | null = null;
+  let lastDecision: Decision | null = null;
+  const planMs: number[] = [];
+  const planCpuMs: number[] = [];
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k];
+    const nowMs = slot.startMs;
+    let cmd: Command;
+    switch (policy.kind) {
+      case 'none':
+      case 'auto':
+        cmd = { command: 'auto', powerW: null, curtail: false };
+        break;
+      case 'optimum':
+        cmd = optimum![k].command;
+        break;
+      case 'threshold': {
+        const prices = readAmberPrices(amberAnswer(month, k, 'realistic'), nowMs);
+        lastDecision = decide(prices, thresholdSettings!, soc / site.capacityKWh * 100, lastDecision, nowMs);
+        const d = lastDecision;
+        cmd = d.command === 'charge' || d.command === 'discharge'
+          ? { command: d.command, powerW: d.powerW, curtail: false }
+          : { command: 'auto', powerW: null, curtail: d.command === 'curtail' };
+        break;
+      }
+      case 'planner': {
+        const input = {
+          now: new Date(nowMs).toISOString(),
+          prices: amberAnswer(month, k, policy.condition),
+          battery: {
+            socPct: soc / site.capacityKWh * 100,
+            capacityKWh: site.capacityKWh,
+            minSocPct: site.minSocPct,
+            maxChargeW: site.powerW,
+            maxDischargeW: site.powerW,
+            roundTripEfficiency: site.roundTripEfficiency,
+          },
+          previous: last as PlanPrevious | null,
+          site: { maxExportW: site.maxExportW, maxImportW: site.maxImportW },
+          forecast: yesterdayForecast(house, site, nowMs, policy.loadForecast === 'true'),
+          options: { switchCostCents: policy.switchCostCents, wearCentsPerKWh: policy.wearCentsPerKWh },
+        };
+        const cpu = process.cpuUsage();
+        const t = performance.now();
+        const result = planBattery(input);
+        planMs.push(performance.now() - t);
+        const used = process.cpuUsage(cpu);
+        planCpuMs.push((used.user + used.system) / 1000);
+        cmd = { command: result.now.command, powerW: result.now.powerW, curtail: result.now.curtail };
+        break;
+      }
+    }
+    if (k > 0 && !sameCommand(last, cmd)) changes++;
+    last = cmd;
+    const outcome = applyCommand(slot, policy.kind === 'none' ? noBattery : model, policy.kind === 'none' ? 0 : soc, cmd);
+    bill += outcome.costCents;
+    if (outcome.batteryW < 0) dischargeKWh += -outcome.batteryW * slot.hours / 1000;
+    if (policy.kind !== 'none') soc = outcome.socKWhEnd;
+  }
+  const gained = policy.kind === 'none' ? 0 : soc - startKWh;
+  return {
+    billCents: bill,
+    costCents: bill - endValue * gained,
+    dischargeKWh,
+    commandChanges: changes,
+    days: slots.length / 288,
+    planMs,
+    planCpuMs,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * A dynamic programme over stored energy: the value of every SoC level at the start of every
+ * slot, from the end of the horizon back to now, then the plan walked forward from the exact SoC.
+ * Actions per slot: auto, conserve, full-power charge and discharge, and a charge or discharge to
+ * every SoC level reachable in the slot. Off-grid SoC is valued by linear interpolation.
+ * Costs and values are cents; smaller is better.
+ */
+import { applyCommand, curtailFor, slotCostCents, type Command, type Outcome, type SiteModel } from './model';
+import type { Slot } from './slots';
+
+export interface DpSettings {
+  /** What a kWh left above the minimum SoC at the end is worth (c). */
+  endValueCentsPerKWh: number;
+  /** Added to every choice for the first slot other than `previous`. */
+  switchCostCents: number;
+  previous: Command | null;
+  /** SoC step, default 0.05 kWh; coarser when the battery would need more than maxLevels. */
+  stepKWh?: number;
+  maxLevels?: number;
+}
+
+export interface PlannedSlot {
+  slot: Slot;
+  command: Command;
+  outcome: Outcome;
+}
+
+const EPS = 1e-9;
+
+interface Grid {
+  n: number;
+  ds: number;
+  minKWh: number;
+}
+
+function makeGrid(m: SiteModel, settings: DpSettings): Grid {
+  const range = m.capacityKWh - m.minKWh;
+  if (range <= EPS) return { n: 1, ds: 0, minKWh: m.minKWh };
+  const maxLevels = settings.maxLevels ?? 400;
+  const steps = Math.max(1, Math.min(maxLevels - 1, Math.ceil(range / (settings.stepKWh ?? 0.05) - EPS)));
+  return { n: steps + 1, ds: range / steps, minKWh: m.minKWh };
+}
+
+function valueAt(values: Float64Array, offset: number, grid: Grid, socKWh: number): number {
+  if (grid.n === 1) return values[offset];
+  const pos = (socKWh - grid.minKWh) / grid.ds;
+  if (pos <= 0) return values[offset];
+  if (pos >= grid.n - 1) return values[offset + grid.n - 1];
+  const i = Math.floor(pos);
+  const frac = pos - i;
+  return values[offset + i] + frac * (values[offset + i + 1] - values[offset + i]);
+}
+
+/** The most a slot can move the SoC up and down, in grid steps, by its power limits. */
+function reach(slot: Slot, m: SiteModel, grid: Grid, curtail: boolean): { up: number; down: number; upW: number; downW: number } {
+  const upW = Math.max(0, Math.min(m.maxChargeW, m.maxImportW + slot.pvW - slot.loadW));
+  const downW = Math.max(0, Math.min(m.maxDischargeW, slot.loadW + (curtail ? 0 : m.maxExportW)));
+  if (grid.n === 1) return { up: 0, down: 0, upW, downW };
+  const upKWh = upW * slot.hours / 1000 * m.etaIn;
+  const downKWh = downW * slot.hours / 1000 / m.etaOut;
+  return { up: Math.floor(upKWh / grid.ds + EPS), down: Math.floor(downKWh / grid.ds + EPS), upW, downW };
+}
+
+export function planSlots(slots: readonly Slot[], m: SiteModel, socKWh: number, settings: DpSettings): PlannedSlot[] {
+  const grid = makeGrid(m, settings);
+  const { n, ds } = grid;
+  const T = slots.length;
+  const values = new Float64Array((T + 1) * n);
+  for (let i = 0; i < n; i++) values[T * n + i] = -settings.endValueCentsPerKWh * i * ds;
+  const upCost = new Float64Array(n);
+  const downCost = new Float64Array(n);
+
+  for (let t = T - 1; t >= 0; t--) backwardSlot(slots[t], m, grid, values, t, upCost, downCost);
+
+  const plan: PlannedSlot[] = [];
+  let s = socKWh;
+  for (let t = 0; t < T; t++) {
+    const slot = slots[t];
+    const next = (t + 1) * n;
+    const candidates = candidatesAt(slot, m, grid, s);
+    let chosen = candidates[0];
+    let chosenOutcome = applyCommand(slot, m, s, chosen);
+    let best = chosenOutcome.costCents + valueAt(values, next, grid, chosenOutcome.socKWhEnd);
+    for (let c = 1; c < candidates.length; c++) {
+      const outcome = applyCommand(slot, m, s, candidates[c]);
+      const q = outcome.costCents + valueAt(values, next, grid, outcome.socKWhEnd);
+      if (q < best - EPS) {
+        best = q;
+        chosen = candidates[c];
+        chosenOutcome = outcome;
+      }
+    }
+    if (t === 0 && settings.previous !== null) {
+      const kept = holdPrevious(slots, m, grid, values, s, settings.previous);
+      if (kept.q <= best + settings.switchCostCents) {
+        chosen = kept.command;
+        chosenOutcome = kept.outcome;
+      }
+    }
+    plan.push({ slot, command: chosen, outcome: chosenOutcome });
+    s = chosenOutcome.socKWhEnd;
+  }
+  return plan;
+}
+
+/**
+ * Keeping the command in force is worth a small loss, but not one paid again at every call: it
+ * is charged as if the command were held for HOLD_MS (then the plan is followed), so a change
+ * that pays within that time is made.
+ */
+const HOLD_MS = 30 * 60_000;
+
+function holdPrevious(slots: readonly Slot[], m: SiteModel, grid: Grid, values: Float64Array, socKWh: number, previous: Command): { q: number; command: Command; outcome: Outcome } {
+  const holdEnd = slots[0].startMs + HOLD_MS;
+  let s = socKWh;
+  let cost = 0;
+  let t = 0;
+  let first: Outcome | null = null;
+  let command: Command = previous;
+  do {
+    const slot = slots[t];
+    const cmd: Command = { ...previous, curtail: curtailFor(slot) };
+    const outcome = applyCommand(slot, m, s, cmd);
+    if (t === 0) {
+      first = outcome;
+      command = cmd;
+    }
+    cost += outcome.costCents;
+    s = outcome.socKWhEnd;
+    t++;
+  } while (t < slots.length && slots[t].startMs < holdEnd);
+  return { q: cost + valueAt(values, t * grid.n, grid, s), command, outcome: first! };
+}
+
+/**
+ * The value of every level at the start of slot t from the values at its end. The commands are
+ * written out as arithmetic here (the same as batteryPowerW and slotCostCents) because this loop
+ * is the planner's whole cost.
+ */
+function backwardSlot(slot: Slot, m: SiteModel, grid: Grid, values: Float64Array, t: number, upCost: Float64Array, downCost: Float64Array): void {
+  const { n, ds, minKWh } = grid;
+  const curtail = curtailFor(slot);
+  const base = t * n;
+  const next = (t + 1) * n;
+  const r = reach(slot, m, grid, curtail);
+  const up = Math.min(r.up, n - 1);
+  const down = Math.min(r.down, n - 1);
+  const h = slot.hours;
+  for (let k = 1; k <= up; k++) upCost[k] = slotCostCents(slot, m, k * ds / m.etaIn / h * 1000, curtail);
+  for (let k = 1; k <= down; k++) downCost[k] = slotCostCents(slot, m, -k * ds * m.etaOut / h * 1000, curtail);
+  const surplusW = slot.pvW - slot.loadW;
+  const exportCapW = curtail ? 0 : m.maxExportW;
+  const wear = m.wearCentsPerKWh;
+  const kWhPerW = h / 1000;
+  // Grid cost of a battery power b (W), as slotCostCents.
+  const costOf = (b: number): number => {
+    const netW = b - surplusW;
+    const grid = netW >= 0 ? netW * slot.generalCents : Math.min(-netW, exportCapW) * slot.feedInCents;
+    return (grid + (b < 0 ? -b * wear : 0)) * kWhPerW;
+  };
+  const idleCost = costOf(0);
+  const lastPos = n - 1;
+  // Linear interpolation in the next slot's values at a SoC `pos` steps above the minimum.
+  const at = (pos: number): number => {
+    if (pos <= 0 || n === 1) return values[next];
+    if (pos >= lastPos) return values[next + lastPos];
+    const i = Math.floor(pos);
+    return values[next + i] + (pos - i) * (values[next + i + 1] - values[next + i]);
+  };
+  const toSteps = n === 1 ? 0 : 1 / ds;
+  for (let i = 0; i < n; i++) {
+    const s = minKWh + i * ds;
+    const roomW = (m.capacityKWh - s) / m.etaIn / kWhPerW;
+    const availW = (s - minKWh) * m.etaOut / kWhPerW;
+    let best: number;
+    // auto (and conserve, which is the same with a surplus), then conserve without one: idle.
+    if (surplusW >= 0) {
+      const b = Math.min(surplusW, m.maxChargeW, roomW);
+      best = costOf(b) + at(i + b * kWhPerW * m.etaIn * toSteps);
+    } else {
+      const b = Math.min(-surplusW, m.maxDischargeW, availW);
+      best = costOf(-b) + at(i - b * kWhPerW / m.etaOut * toSteps);
+      const idle = idleCost + values[next + i];
+      if (idle < best) best = idle;
+    }
+    // full-power charge and discharge
+    const c = Math.min(r.upW, roomW);
+    if (c > 0) {
+      const q = costOf(c) + at(i + c * kWhPerW * m.etaIn * toSteps);
+      if (q < best) best = q;
+    }
+    const d = Math.min(r.downW, availW);
+    if (d > 0) {
+      const q = costOf(-d) + at(i - d * kWhPerW / m.etaOut * toSteps);
+      if (q < best) best = q;
+    }
+    const kUp = Math.min(up, n - 1 - i);
+    for (let k = 1; k <= kUp; k++) {
+      const q = upCost[k] + values[next + i + k];
+      if (q < best) best = q;
+    }
+    const kDown = Math.min(down, i);
+    for (let k = 1; k <= kDown; k++) {
+      const q = downCost[k] + values[next + i - k];
+      if (q < best) best = q;
+    }
+    values[base + i] = best;
+  }
+}
+
+/** Every command worth trying from the exact SoC `s`, auto first (ties keep the earlier). */
+function candidatesAt(slot: Slot, m: SiteModel, grid: Grid, s: number): Command[] {
+  const curtail = curtailFor(slot);
+  const r = reach(slot, m, grid, curtail);
+  const list: Command[] = [
+    { command: 'auto', powerW: null, curtail },
+    { command: 'conserve', powerW: null, curtail },
+  ];
+  const maxChargeW = Math.floor(m.maxChargeW);
+  const maxDischargeW = Math.floor(m.maxDischargeW);
+  if (r.upW >= 1) list.push({ command: 'charge', powerW: maxChargeW, curtail });
+  if (r.downW >= 1) list.push({ command: 'discharge', powerW: maxDischargeW, curtail });
+  if (grid.n === 1) return list;
+  const pos = (s - grid.minKWh) / grid.ds;
+  for (let j = Math.max(0, Math.floor(pos) + 1); j < grid.n && j <= pos + r.up + 1; j++) {
+    const w = Math.round((grid.minKWh + j * grid.ds - s) / m.etaIn / slot.hours * 1000);
+    if (w >= 1 && w <= Math.min(maxChargeW, r.upW)) list.push({ command: 'charge', powerW: w, curtail });
+  }
+  for (let j = Math.ceil(pos) - 1; j >= 0 && j >= pos - r.down - 1; j--) {
+    const w = Math.round((s - grid.minKWh - j * grid.ds) * m.etaOut / slot.hours * 1000);
+    if (w >= 1 && w <= Math.min(maxDischargeW, r.downW)) list.push({ command: 'discharge', powerW: w, curtail });
+  }
+  return list;
+}
