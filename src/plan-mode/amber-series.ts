@@ -15,7 +15,7 @@ export interface PricePoint {
 
 const MINUTE_MS = 60_000;
 
-export function priceSeries(prices: unknown[]): PricePoint[] {
+export function priceSeries(prices: readonly unknown[]): PricePoint[] {
   const byStart = new Map<number, { general?: number; feedIn?: number; endMs: number }>();
   for (const item of prices) {
     if (!isPlainObject(item)) continue;

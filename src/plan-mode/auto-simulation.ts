@@ -3,7 +3,8 @@
  * docs/plan-mode.md: the battery absorbs PV surplus and covers the load within its
  * limits and minimum SoC; the rest is exported (up to the export limit) or imported.
  */
-import { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY, type PlannerForecastSlot, type PlannerInput } from './planner-contract';
+import type { PlanForecastSlot, PlanInput } from '../plan';
+import { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY } from './planner-defaults';
 import { pointAt, type PricePoint } from './amber-series';
 
 export interface Window {
@@ -20,7 +21,7 @@ export interface AutoResult {
   dischargedKWh: number;
 }
 
-export function simulateAuto(input: PlannerInput, series: PricePoint[], windows: Window[]): AutoResult {
+export function simulateAuto(input: PlanInput, series: PricePoint[], windows: Window[]): AutoResult {
   const b = input.battery;
   const oneWay = Math.sqrt(b.roundTripEfficiency ?? DEFAULT_ROUND_TRIP_EFFICIENCY);
   const floorKWh = (b.minSocPct / 100) * b.capacityKWh;
@@ -63,7 +64,7 @@ export function simulateAuto(input: PlannerInput, series: PricePoint[], windows:
  * Mean load and PV over a window from the forecast slots, time-weighted; where no slot covers it,
  * no PV and the mean of the given loads (or 500 W), as the planner assumes.
  */
-export function meanPower(forecast: PlannerForecastSlot[] | undefined, startMs: number, endMs: number): { loadW: number; pvW: number } {
+export function meanPower(forecast: readonly PlanForecastSlot[] | null | undefined, startMs: number, endMs: number): { loadW: number; pvW: number } {
   const slots = (forecast ?? []).map((f) => ({ s: Date.parse(f.start), e: Date.parse(f.end), loadW: f.loadW, pvW: f.pvW }));
   const fallbackLoad = slots.length > 0 ? slots.reduce((sum, f) => sum + f.loadW, 0) / slots.length : DEFAULT_LOAD_W;
   let covered = 0;

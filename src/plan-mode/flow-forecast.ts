@@ -2,13 +2,13 @@
  * A load and PV forecast the flow supplies as `msg.forecast`: `[{start, end, loadW, pvW}]`, e.g.
  * built from Solcast's forecast in Home Assistant. Checked entry by entry; errors name the entry.
  */
-import type { PlannerForecastSlot } from './planner-contract';
+import type { PlanForecastSlot } from '../plan';
 import { describeValue, isPlainObject, isoMs, isoSeconds, ownField } from './fields';
 import { PlanInputError } from './plan-input-error';
 
 export const MAX_FORECAST_SLOTS = 4000;
 
-export function parseFlowForecast(value: unknown, where = 'msg.forecast'): PlannerForecastSlot[] {
+export function parseFlowForecast(value: unknown, where = 'msg.forecast'): PlanForecastSlot[] {
   if (!Array.isArray(value)) throw new PlanInputError(where, `${where} must be a list of {start, end, loadW, pvW}, got ${describeValue(value)}`);
   if (value.length === 0) throw new PlanInputError(where, `${where} is empty`);
   if (value.length > MAX_FORECAST_SLOTS) throw new PlanInputError(where, `${where} has ${value.length} entries, more than ${MAX_FORECAST_SLOTS}`);

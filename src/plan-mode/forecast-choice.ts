@@ -1,10 +1,10 @@
 /** The planner's load/PV forecast: the flow's `msg.forecast` when it gives one, else the learnt profile. */
 import { parseFlowForecast } from './flow-forecast';
 import { profileForecast, type LoadPvProfile } from './load-profile';
-import type { PlannerForecastSlot } from './planner-contract';
+import type { PlanForecastSlot } from '../plan';
 
 export interface ForecastChoice {
-  forecast: PlannerForecastSlot[];
+  forecast: PlanForecastSlot[];
   source: 'flow' | 'profile';
 }
 

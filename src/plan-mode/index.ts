@@ -1,5 +1,8 @@
 /** The plan mode's pure pieces (no Node-RED): what the control node wires around `planBattery`. */
-export * from './planner-contract';
+export { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY } from './planner-defaults';
+export type {
+  AmberPriceInterval, PlanBatteryInput, PlanCommandName, PlanForecastSlot, PlanInput, PlanInterval, PlanNow, PlanOptions, PlanPrevious, PlanResult, PlanSiteInput,
+} from '../plan';
 export { PlanInputError } from './plan-input-error';
 export type { AmberIntervalOut } from './amber-shape';
 export { priceSeries, pointAt, type PricePoint } from './amber-series';

@@ -4,7 +4,8 @@
  * starts flat (500 W load, no PV) and a slot takes over as soon as it has a reading. Its size is
  * fixed: 48 half-hour slots, whatever the uptime.
  */
-import { DEFAULT_LOAD_W, type PlannerForecastSlot } from './planner-contract';
+import type { PlanForecastSlot } from '../plan';
+import { DEFAULT_LOAD_W } from './planner-defaults';
 import { describeValue, isPlainObject, isoMs, isoSeconds, ownField } from './fields';
 import { minuteOfDay } from './zone-clock';
 
@@ -73,8 +74,8 @@ export function learnReading(profile: LoadPvProfile, reading: SiteReading): Load
 }
 
 /** The planner's forecast for `hours` from `nowMs`, in half-hour slots on the clock. */
-export function profileForecast(profile: LoadPvProfile, nowMs: number, hours = 24): PlannerForecastSlot[] {
-  const out: PlannerForecastSlot[] = [];
+export function profileForecast(profile: LoadPvProfile, nowMs: number, hours = 24): PlanForecastSlot[] {
+  const out: PlanForecastSlot[] = [];
   const end = nowMs + hours * 3_600_000;
   for (let t = Math.floor(nowMs / SLOT_MS) * SLOT_MS; t < end; t += SLOT_MS) {
     const slot = profile.slots[slotIndex(t, profile.zone)];

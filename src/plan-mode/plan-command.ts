@@ -6,7 +6,7 @@
  */
 import { checkLimits, type InverterLimits } from '../control/limits';
 import type { ControlCommand } from '../control/command';
-import type { PlannerNow } from './planner-contract';
+import type { PlanNow } from '../plan';
 import { PlanInputError } from './plan-input-error';
 
 export const DEFAULT_GRACE_MINUTES = 10;
@@ -37,11 +37,11 @@ export interface DecisionOptions {
   graceMinutes?: number;
 }
 
-export function decisionKey(now: Pick<PlannerNow, 'command' | 'powerW' | 'curtail'>): string {
+export function decisionKey(now: Pick<PlanNow, 'command' | 'powerW' | 'curtail'>): string {
   return `${now.command}|${now.powerW ?? '-'}|${now.curtail ? 'curtail' : 'export'}`;
 }
 
-export function planDecision(now: PlannerNow, options: DecisionOptions): PlanDecision {
+export function planDecision(now: PlanNow, options: DecisionOptions): PlanDecision {
   const untilMs = Date.parse(now.until);
   if (!Number.isFinite(untilMs)) throw new PlanInputError('now.until', `the plan's until ${JSON.stringify(now.until)} is not a time`);
   if (untilMs <= options.nowMs) throw new PlanInputError('now.until', `the plan's current interval ended at ${now.until}; the prices are stale`);

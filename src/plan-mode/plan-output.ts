@@ -5,12 +5,12 @@
  */
 import { priceSeries, pointAt } from './amber-series';
 import { simulateAuto } from './auto-simulation';
-import type { PlannedCommand, PlannerInput, PlannerResult } from './planner-contract';
+import type { PlanCommandName, PlanInput, PlanResult } from '../plan';
 
 export interface PlanRow {
   start: string;
   end: string;
-  command: PlannedCommand;
+  command: PlanCommandName;
   powerW: number | null;
   curtail: boolean;
   socPctStart: number;
@@ -47,7 +47,7 @@ export interface PlanSummary {
   horizonEnd: string | null;
 }
 
-export function planMessage(result: PlannerResult, input: PlannerInput): PlanMessage {
+export function planMessage(result: PlanResult, input: PlanInput): PlanMessage {
   const series = priceSeries(input.prices);
   let soc = input.battery.socPct;
   const intervals = result.intervals.map((row) => {
@@ -72,7 +72,7 @@ export function planMessage(result: PlannerResult, input: PlannerInput): PlanMes
   return { now: input.now, intervals };
 }
 
-export function planSummary(result: PlannerResult, input: PlannerInput): PlanSummary {
+export function planSummary(result: PlanResult, input: PlanInput): PlanSummary {
   const series = priceSeries(input.prices);
   const windows = result.intervals.map((r) => ({ startMs: Date.parse(r.start), endMs: Date.parse(r.end) }));
   const auto = simulateAuto(input, series, windows);

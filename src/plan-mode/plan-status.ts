@@ -1,13 +1,13 @@
 /** The control node's status in plan mode, e.g. `plan: charge 4.6 kW until 14:35 · SoC 62%→80%`. */
 import { shortStatus, type NodeStatusView } from '../util/node-status';
-import type { PlannerResult } from './planner-contract';
+import type { PlanResult } from '../plan';
 import { clockText } from './zone-clock';
 
 /**
  * The command in force now and how long the plan keeps it (the run of identical intervals from
  * now), with the SoC now and at the end of that run; times in `zone` (undefined = the host's).
  */
-export function planStatusText(result: PlannerResult, socPctNow: number, zone?: string): string {
+export function planStatusText(result: PlanResult, socPctNow: number, zone?: string): string {
   const now = result.now;
   let untilMs = Date.parse(now.until);
   let socEnd: number | null = null;
@@ -25,7 +25,7 @@ export function planStatusText(result: PlannerResult, socPctNow: number, zone?: 
   return `plan: ${what}${curtail} until ${clockText(untilMs, zone)}${soc}`;
 }
 
-export function planStatus(result: PlannerResult, socPctNow: number, zone?: string, dryRun = false): NodeStatusView {
+export function planStatus(result: PlanResult, socPctNow: number, zone?: string, dryRun = false): NodeStatusView {
   const text = planStatusText(result, socPctNow, zone);
   return dryRun ? { fill: 'blue', shape: 'ring', text: shortStatus(`dry run: ${text}`) } : { fill: 'green', shape: 'dot', text: shortStatus(text) };
 }

@@ -4,7 +4,7 @@
  * load/PV forecast. A reading older than 10 minutes is refused: the node then leaves the inverter
  * on Auto and says why.
  */
-import type { PlannerForecastSlot, PlannerInput, PlannerPrevious } from './planner-contract';
+import type { AmberPriceInterval, PlanForecastSlot, PlanInput, PlanPrevious } from '../plan';
 import { describeValue, isoMs, isoSeconds } from './fields';
 import { PlanInputError } from './plan-input-error';
 import { clockText } from './zone-clock';
@@ -28,29 +28,29 @@ export interface InverterLimitsPayload {
 
 export interface PlanInputSources {
   nowMs: number;
-  prices: unknown[];
+  prices: readonly AmberPriceInterval[];
   battery: BatteryState | null;
   limits: InverterLimitsPayload | null;
   /** When the battery reading was taken (the site payload's `timestamp`), ISO or ms; null = none yet. */
   readingAt: string | number | null;
   /** The site's own export ceiling, W, when lower than the inverter's (static `SiteExportLimitkW`). */
   siteExportLimitW?: number | null;
-  forecast?: PlannerForecastSlot[];
-  previous?: PlannerPrevious;
+  forecast?: PlanForecastSlot[];
+  previous?: PlanPrevious;
   roundTripEfficiency?: number;
-  options?: PlannerInput['options'];
+  options?: PlanInput['options'];
   /** For the time in error messages; undefined = the host's zone. */
   zone?: string;
   maxReadingAgeMs?: number;
 }
 
-export function buildPlannerInput(src: PlanInputSources): PlannerInput {
+export function buildPlannerInput(src: PlanInputSources): PlanInput {
   checkReadingAge(src);
   const battery = src.battery;
   if (battery === null) throw new PlanInputError('battery', 'no battery reading yet');
   const limits = src.limits;
   if (limits === null) throw new PlanInputError('limits', "the inverter's limits are not known yet");
-  const input: PlannerInput = {
+  const input: PlanInput = {
     now: isoSeconds(src.nowMs),
     prices: src.prices,
     battery: {

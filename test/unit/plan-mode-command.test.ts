@@ -2,13 +2,13 @@
 import should from 'should';
 import { CommandError } from '../../src/control/command';
 import type { InverterLimits } from '../../src/control/limits';
-import { PlanInputError, decisionKey, planDecision, sendReason, type PlanDecision, type PlannerNow, type SentDecision } from '../../src/plan-mode';
+import { PlanInputError, decisionKey, planDecision, sendReason, type PlanDecision, type PlanNow, type SentDecision } from '../../src/plan-mode';
 
 const MIN = 60_000;
 const NOW = Date.parse('2026-01-15T04:31:00Z');
 const UNTIL = '2026-01-15T04:35:00Z';
 const limits: InverterLimits = { maxChargeW: 4600, maxDischargeW: 5000, maxExportW: 5000, maxImportW: 10000, siteExportLimitW: null };
-const plan = (over: Partial<PlannerNow>): PlannerNow => ({ command: 'auto', powerW: null, curtail: false, until: UNTIL, ...over });
+const plan = (over: Partial<PlanNow>): PlanNow => ({ command: 'auto', powerW: null, curtail: false, until: UNTIL, ...over });
 
 describe('plan mode: the command for now', () => {
   it('maps charge and discharge with their power, for the rest of the interval plus 10 minutes', () => {
@@ -41,7 +41,7 @@ describe('plan mode: the command for now', () => {
     should(() => planDecision(plan({ command: 'charge', powerW: 0 }), { nowMs: NOW, limits })).throw(PlanInputError, { field: 'now.powerW' });
     should(() => planDecision(plan({ until: '2026-01-15T04:30:00Z' }), { nowMs: NOW, limits })).throw(PlanInputError, { field: 'now.until', message: /stale/ });
     should(() => planDecision(plan({ until: 'soon' }), { nowMs: NOW, limits })).throw(PlanInputError, { field: 'now.until' });
-    should(() => planDecision(plan({ command: 'export' as PlannerNow['command'] }), { nowMs: NOW, limits })).throw(PlanInputError, { field: 'now.command' });
+    should(() => planDecision(plan({ command: 'export' as PlanNow['command'] }), { nowMs: NOW, limits })).throw(PlanInputError, { field: 'now.command' });
   });
 
   it('keys a decision by command, power and curtail', () => {

@@ -2,7 +2,7 @@
 import should from 'should';
 import {
   meanPower, planFallbackStatus, planMessage, planStatus, planStatusText, planSummary, priceSeries, simulateAuto, storedEnergyValue,
-  type PlannerInput, type PlannerInterval, type PlannerResult,
+  type PlanInput, type PlanInterval, type PlanResult,
 } from '../../src/plan-mode';
 
 const H = 3_600_000;
@@ -24,7 +24,7 @@ function amber(startMs: number, rows: [number, number, number, number?][]): Reco
   return out;
 }
 
-function input(prices: Record<string, unknown>[], over: Partial<PlannerInput> = {}): PlannerInput {
+function input(prices: Record<string, unknown>[], over: Partial<PlanInput> = {}): PlanInput {
   return {
     now: iso(T0),
     prices,
@@ -33,7 +33,7 @@ function input(prices: Record<string, unknown>[], over: Partial<PlannerInput> = 
   };
 }
 
-function row(startMs: number, minutes: number, over: Partial<PlannerInterval>): PlannerInterval {
+function row(startMs: number, minutes: number, over: Partial<PlanInterval>): PlanInterval {
   return { start: iso(startMs), end: iso(startMs + minutes * 60_000), command: 'auto', powerW: null, curtail: false, socPctEnd: 50, gridImportKWh: 0, gridExportKWh: 0, costCents: 0, ...over };
 }
 
@@ -77,7 +77,7 @@ describe('plan mode: Auto over the horizon', () => {
 describe('plan mode: msg.plan and msg.planSummary', () => {
   // 14:00-14:05 current at 12 c (its own perKwh), then 14:05-14:30 forecast at predicted 15 c, then 14:30-15:00 at 60 c (no advanced price).
   const prices = amber(T0, [[5, 12, 2, 40], [25, 20, -5, 15], [30, 60, -40]]);
-  const result: PlannerResult = {
+  const result: PlanResult = {
     now: { command: 'charge', powerW: 4600, curtail: false, until: iso(T0 + 5 * 60_000) },
     intervals: [
       row(T0, 5, { command: 'charge', powerW: 4600, socPctEnd: 53.8, gridImportKWh: 0.43, costCents: 5.16 }),
@@ -118,7 +118,7 @@ describe('plan mode: msg.plan and msg.planSummary', () => {
 });
 
 describe('plan mode: status text', () => {
-  const base = (intervals: PlannerInterval[], nowPart: PlannerResult['now']): PlannerResult => ({ now: nowPart, intervals, expectedCostCents: 0 });
+  const base = (intervals: PlanInterval[], nowPart: PlanResult['now']): PlanResult => ({ now: nowPart, intervals, expectedCostCents: 0 });
 
   it('says the command, until when the plan keeps it, and the SoC now and then', () => {
     const r = base([
