@@ -9,14 +9,17 @@ import { ControlRunner } from '../src/control/control-runner';
 import { journaledStore } from '../src/control/control-store';
 import { IntentJournal, journalFile } from '../src/control/intent-journal';
 import { notAppliedWarning, readBackPayload, resultPayload, revertRetryText, unchangedPayload } from '../src/control/messages';
-import { parseControlSettings, type ControlNodeConfig } from '../src/control/settings';
+import { parseControlSettings, parsePriceStrategy, type ControlNodeConfig } from '../src/control/settings';
 import { failureStatus, outcomeStatus, readBackStatus } from '../src/control/status-text';
 import { isRedbackError } from '../src/http/errors';
+import { isPlanPriceInput, planTickPayload } from '../src/plan-mode/plan-messages';
+import { PlanRunner } from '../src/plan-mode/plan-runner';
 
 type AccountNode = Node & AccountProvider;
 type Done = (err?: Error) => void;
 
 const STATE_KEY = 'control';
+const PLAN_KEY = 'plan';
 const REVERT_ON_REMOVE_MS = 10_000;
 
 export = function register(RED: NodeAPI): void {
@@ -31,8 +34,10 @@ export = function register(RED: NodeAPI): void {
     const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
     if (!accountNode) return refuse('no Redback account', 'redback-control needs a Redback account (redback-config)');
     let settings;
+    let strategy;
     try {
       settings = parseControlSettings(config, node.id, () => randomBytes(8).toString('hex'));
+      strategy = parsePriceStrategy(config);
     } catch (err) {
       return refuse((err as Error).message, (err as Error).message, true);
     }
@@ -54,8 +59,50 @@ export = function register(RED: NodeAPI): void {
       runner.start();
       return runner;
     };
+    let planRunner: PlanRunner | null = null;
+    const getPlanRunner = (): PlanRunner => {
+      planRunner ??= new PlanRunner({
+        account: accountNode.acquire(node),
+        control: getRunner(),
+        memory: { get: () => context.get(PLAN_KEY), set: (v) => context.set(PLAN_KEY, v) },
+        serial: settings.serial,
+        dryRun: settings.dryRun,
+      });
+      return planRunner;
+    };
+
+    const planTick = (msg: NodeMessage, send: (m: NodeMessage) => void, done: Done): void => {
+      let plan: PlanRunner;
+      try {
+        plan = getPlanRunner();
+      } catch (err) {
+        node.status(failureStatus((err as Error).message));
+        return done(err as Error);
+      }
+      plan.tick(msg.payload, (msg as { forecast?: unknown }).forecast).then((tick) => {
+        node.status(tick.status);
+        send({ ...msg, payload: planTickPayload(tick), plan: tick.plan, planSummary: tick.planSummary } as NodeMessage);
+        done();
+        for (const result of tick.sent) {
+          if (result.kind !== 'done') continue;
+          result.readBack?.then((check) => {
+            if (closed) return;
+            node.send({ ...msg, topic: 'readback', payload: readBackPayload(resultPayload(result.outcome), check) });
+            if (!check.applied) {
+              node.status(readBackStatus(result.outcome, check));
+              node.warn(notAppliedWarning(result.outcome, check));
+            }
+          }, () => undefined);
+        }
+      }, (err: unknown) => {
+        if (isRedbackError(err) && err.kind === 'closed') return done();
+        node.status(failureStatus((err as Error).message));
+        done(err as Error);
+      });
+    };
 
     node.on('input', (msg: NodeMessage, send: (m: NodeMessage) => void, done: Done) => {
+      if (strategy === 'plan' && isPlanPriceInput(msg.payload)) return planTick(msg, send, done);
       let active: ControlRunner;
       try {
         active = getRunner();
@@ -88,6 +135,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (removed: boolean, done: () => void) => {
       closed = true;
+      planRunner = null;
       const active = runner;
       runner = null;
       let finished = false;

@@ -47,6 +47,9 @@ export class RedbackAccount {
   private readonly discovery: TtlCache<SiteSummary[]>;
   private readonly statics: TtlCache<StaticView>;
   private readonly configurations: TtlCache<InverterConfiguration>;
+  /** The last dynamic reading of each inverter and when it arrived (see recentDynamic). */
+  private readonly lastDynamic = new Map<string, { atMs: number; data: DynamicData }>();
+  private readonly now: () => number;
 
   /** Throws a `config` RedbackError when a URL breaks the policy. */
   constructor(private readonly options: AccountOptions) {
@@ -58,6 +61,7 @@ export class RedbackAccount {
     redactor.add(credentials.clientSecret, credentials.password);
     this.transport = new Transport({ ...options.transport, redactor });
     const now = options.now ?? Date.now;
+    this.now = now;
     this.tokens = new TokenManager({
       tokenUrl,
       scope: settings.tokenScope,
@@ -88,7 +92,21 @@ export class RedbackAccount {
 
   /** The latest dynamic reading of one inverter; concurrent callers share one request. */
   dynamic(serial: string): Promise<DynamicData> {
-    return this.api.dynamicBySerial(serial);
+    return this.api.dynamicBySerial(serial).then((data) => {
+      this.lastDynamic.set(serial.toUpperCase(), { atMs: this.now(), data });
+      return data;
+    });
+  }
+
+  /**
+   * The dynamic reading another node (a read node's poll) fetched within `maxAgeMs`, else a new
+   * one: a control node that needs the battery's state costs no request of its own when a read
+   * node polls the same inverter in the same minute.
+   */
+  recentDynamic(serial: string, maxAgeMs: number): Promise<DynamicData> {
+    const last = this.lastDynamic.get(serial.toUpperCase());
+    if (last && this.now() - last.atMs <= maxAgeMs) return Promise.resolve(last.data);
+    return this.dynamic(serial);
   }
 
   /** The portal client, made on first use; a `config` error when no portal login is set. */
@@ -127,6 +145,7 @@ export class RedbackAccount {
     this.discovery.clear();
     this.statics.clear();
     this.configurations.clear();
+    this.lastDynamic.clear();
   }
 }
 
