@@ -22,6 +22,7 @@ import { decisionKey, planDecision, sendReason, type ControlPayload, type SendRe
 import { planMessage, planSummary, type PlanMessage, type PlanSummary } from './plan-output';
 import { planFallbackStatus, planStatus } from './plan-status';
 import { buildPlannerInput } from './planner-input';
+import { checkCurrentInterval } from './price-freshness';
 
 /** A reading a read node took this recently is used as it is (one request per inverter and minute). */
 export const SHARED_READING_MS = 60_000;
@@ -114,8 +115,9 @@ export class PlanRunner {
     let prices: readonly AmberIntervalOut[] | readonly unknown[];
     try {
       prices = readPrices(payload);
+      checkCurrentInterval(prices, nowMs, this.o.zone);
     } catch (err) {
-      return this.fallback(state, `prices: ${messageOf(err)}`);
+      return this.fallback(state, messageOf(err));
     }
 
     let reading: InverterReading;
@@ -164,7 +166,7 @@ export class PlanRunner {
     } catch (err) {
       return this.fallback(state, `the plan's command was refused: ${messageOf(err)}`, { plan, planSummary: summary });
     }
-    const base = { kind: 'planned' as const, plan, planSummary: summary, payloads: decision.payloads, forecastSource };
+    const base = { kind: 'planned' as const, plan, planSummary: summary, payloads: [oneCommand(decision.payloads)], forecastSource };
     if (this.o.dryRun) return { ...base, status: planStatus(result, socNow, this.o.zone, true), reason: 'dryRun', sent: [] };
 
     const reason = sendReason(state.lastSent, decision, Date.parse(result.now.until));
@@ -172,7 +174,7 @@ export class PlanRunner {
 
     const sent: RunResult[] = [];
     try {
-      for (const p of decision.payloads) {
+      for (const p of base.payloads) {
         const r = await this.o.control.handle(p);
         sent.push(r);
         // A command from the flow came in meanwhile and replaced this one: it is in charge now.
@@ -225,6 +227,17 @@ export class PlanRunner {
     if (batteryPayload(reading) === null) throw new Error(`inverter ${found.serial} reports no battery`);
     return reading;
   }
+}
+
+/**
+ * The control path keeps one command of a node in force: each command replaces what the node
+ * created before (docs/plan-mode.md). So the battery command is sent, and a curtail only when the
+ * battery is on Auto (an envelope: self-consumption with exports capped).
+ */
+export function oneCommand(payloads: ControlPayload[]): ControlPayload {
+  const battery = payloads[0];
+  const curtail = payloads.find((p) => p.command === 'curtail');
+  return battery.command === 'auto' && curtail ? curtail : battery;
 }
 
 /** Amber's answer as it is, or Home Assistant's Amber sensors turned back into it. */
