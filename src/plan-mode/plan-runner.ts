@@ -24,6 +24,13 @@ import { planFallbackStatus, planStatus } from './plan-status';
 import { buildPlannerInput } from './planner-input';
 import { checkCurrentInterval } from './price-freshness';
 
+/**
+ * What a change of command must gain over holding the one in force for 30 minutes. Above the
+ * planner's own default so that a day on the real months stays well under 48 changes
+ * (test/reliability/plan-mode-week.test.ts).
+ */
+export const PLAN_MODE_SWITCH_COST_CENTS = 2;
+
 /** A reading a read node took this recently is used as it is (one request per inverter and minute). */
 export const SHARED_READING_MS = 60_000;
 
@@ -149,7 +156,7 @@ export class PlanRunner {
         siteExportLimitW: limits.siteExportLimitW,
         forecast: choice.forecast,
         ...(state.lastSent ? { previous: { ...state.lastSent.now } } : {}),
-        ...(this.o.options ? { options: this.o.options } : {}),
+        options: { switchCostCents: PLAN_MODE_SWITCH_COST_CENTS, ...this.o.options },
         ...(this.o.zone ? { zone: this.o.zone } : {}),
       });
       result = planBattery(input);
