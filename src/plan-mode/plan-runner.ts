@@ -29,7 +29,7 @@ import { checkCurrentInterval } from './price-freshness';
  * planner's own default so that a day on the real months stays well under 48 changes
  * (test/reliability/plan-mode-week.test.ts).
  */
-export const PLAN_MODE_SWITCH_COST_CENTS = 2;
+export const PLAN_MODE_SWITCH_COST_CENTS = 10;
 
 /** A reading a read node took this recently is used as it is (one request per inverter and minute). */
 export const SHARED_READING_MS = 60_000;
@@ -167,9 +167,10 @@ export class PlanRunner {
     }
 
     const socNow = batteryPayload(reading)?.socPct ?? plan.intervals[0]?.socPctStart ?? 0;
+    const sentNow = holdPower(result.now, state.lastSent);
     let decision;
     try {
-      decision = planDecision(result.now, { nowMs, limits });
+      decision = planDecision(sentNow, { nowMs, limits });
     } catch (err) {
       return this.fallback(state, `the plan's command was refused: ${messageOf(err)}`, { plan, planSummary: summary });
     }
@@ -190,7 +191,7 @@ export class PlanRunner {
     } catch (err) {
       return this.fallback(state, `the command was refused: ${messageOf(err)}`, { plan, planSummary: summary }, true);
     }
-    state.lastSent = { key: decision.key, endsAtMs: decision.endsAtMs, now: { command: result.now.command, powerW: result.now.powerW, curtail: result.now.curtail } };
+    state.lastSent = { key: decision.key, endsAtMs: decision.endsAtMs, now: { command: sentNow.command, powerW: sentNow.powerW, curtail: sentNow.curtail } };
     this.save(state);
     return { ...base, status: planStatus(result, socNow, this.o.zone), reason, sent };
   }
@@ -234,6 +235,23 @@ export class PlanRunner {
     if (batteryPayload(reading) === null) throw new Error(`inverter ${found.serial} reports no battery`);
     return reading;
   }
+}
+
+/** A power change smaller than this (W, or this share of the power in force) is not a change of command. */
+export const POWER_HOLD_W = 3000;
+export const POWER_HOLD_SHARE = 0.5;
+
+/**
+ * The plan's command for now, with the power in force kept when the plan only nudges it (the same
+ * command and curtail, a power within POWER_HOLD_W or POWER_HOLD_SHARE): the planner's powers
+ * follow the load forecast interval by interval, and each nudge would be one more command.
+ */
+export function holdPower(now: PlanNow, inForce: SentPlan | null): PlanNow {
+  const held = inForce?.now;
+  if (!held || held.command !== now.command || held.curtail !== now.curtail) return now;
+  if (held.powerW === null || now.powerW === null) return now;
+  const margin = Math.max(POWER_HOLD_W, held.powerW * POWER_HOLD_SHARE);
+  return Math.abs(held.powerW - now.powerW) < margin ? { ...now, powerW: held.powerW } : now;
 }
 
 /**
