@@ -29,7 +29,7 @@ import { checkCurrentInterval } from './price-freshness';
  * planner's own default so that a day on the real months stays well under 48 changes
  * (test/reliability/plan-mode-week.test.ts).
  */
-export const PLAN_MODE_SWITCH_COST_CENTS = 10;
+export const PLAN_MODE_SWITCH_COST_CENTS = 15;
 
 /** A reading a read node took this recently is used as it is (one request per inverter and minute). */
 export const SHARED_READING_MS = 60_000;
