@@ -125,6 +125,31 @@ describe('redback-control plan mode (node)', function () {
     should(flow.caught).be.empty();
   });
 
+  it("takes Home Assistant's Amber sensors ($/kWh, feed-in sign flipped) as well as Amber's answer", async () => {
+    await begin();
+    const flow = await load();
+    const answer = amberAnswer(iso(T0), CHEAP_NOW);
+    const datum = (i: Record<string, unknown>): Record<string, unknown> => {
+      const sign = i.channelType === 'feedIn' ? -1 : 1;
+      return {
+        duration: i.duration, per_kwh: Math.round(i.perKwh as number) / 100 * sign, spot_per_kwh: 0,
+        start_time: String(i.startTime).replace('Z', '+00:00'), end_time: String(i.endTime).replace('Z', '+00:00'),
+        renewables: 30, spike_status: 'none', descriptor: 'neutral',
+      };
+    };
+    const sensors: Record<string, unknown> = {};
+    for (const channel of ['general', 'feedIn']) {
+      const of = answer.filter((i) => i.channelType === channel) as Record<string, unknown>[];
+      const current = of.find((i) => i.type === 'CurrentInterval')!;
+      sensors[channel] = { state: datum(current).per_kwh, attributes: { ...datum(current), estimate: false, channel_type: channel } };
+      sensors[`${channel}Forecast`] = { state: 0, attributes: { channel_type: channel, forecasts: of.filter((i) => i.type === 'ForecastInterval').map(datum) } };
+    }
+    const msg = await tick(flow, sensors);
+    should(msg.payload.fallback).be.undefined();
+    should(msg.plan.intervals[0]).have.properties({ command: 'charge', generalCents: -10, feedInCents: 5 });
+    should(modeNow()).equal('ChargeBattery');
+  });
+
   it('dry run shows the plan and sends nothing', async () => {
     await begin();
     const flow = await load({ dryRun: true });
