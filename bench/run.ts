@@ -12,6 +12,7 @@ import { controlSection } from './scenarios/control';
 import { fleetSection } from './scenarios/fleet';
 import { loadCostSection } from './scenarios/load-cost';
 import { plannerSection } from './scenarios/planner';
+import { planModeSection } from './scenarios/plan-mode';
 import { pollCostSection } from './scenarios/poll-cost';
 import { readNodesSection } from './scenarios/read-nodes';
 import { tokenHoursSection } from './scenarios/token-hours';
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, () => Promise<Section>> = {
   'poll-cost': pollCostSection,
   'load-cost': loadCostSection,
   planner: plannerSection,
+  'plan-mode': planModeSection,
 };
 
 async function main(): Promise<void> {

@@ -8,14 +8,17 @@ import type { AccountProvider } from '../src/account/account-holder';
 import { ControlRunner, type RunnerSettings } from '../src/control/control-runner';
 import { nodeStore } from '../src/control/control-store';
 import { failureOf, respond, REVERT_MESSAGE, revertStatus } from '../src/control/messages';
-import { parseControlSettings, type ControlNodeConfig } from '../src/control/settings';
+import { parseControlSettings, parsePriceStrategy, type ControlNodeConfig, type PriceStrategy } from '../src/control/settings';
 import { failureStatus } from '../src/control/status-text';
+import { isPlanPriceInput, planRespond } from '../src/plan-mode/plan-messages';
+import { PlanRunner } from '../src/plan-mode/plan-runner';
 import { errorText } from '../src/util/error-text';
 
 type AccountNode = Node & AccountProvider;
 type Done = (err?: Error) => void;
 
 const STATE_KEY = 'control';
+const PLAN_KEY = 'plan';
 
 export = function register(RED: NodeAPI): void {
   function RedbackControl(this: Node, config: NodeDef & ControlNodeConfig & { account: string }): void {
@@ -29,8 +32,10 @@ export = function register(RED: NodeAPI): void {
     const accountNode = RED.nodes.getNode(config.account) as AccountNode | null;
     if (!accountNode) return refuse('redback-control needs a Redback account (redback-config)', false, 'no Redback account');
     let settings: RunnerSettings;
+    let strategy: PriceStrategy | null;
     try {
       settings = parseControlSettings(config, node.id, () => randomBytes(8).toString('hex'));
+      strategy = parsePriceStrategy(config);
     } catch (err) {
       return refuse((err as Error).message, true);
     }
@@ -49,14 +54,57 @@ export = function register(RED: NodeAPI): void {
       return runner;
     };
 
+    let planRunner: PlanRunner | null = null;
+    const getPlanRunner = (): PlanRunner => {
+      const context = node.context();
+      planRunner ??= new PlanRunner({
+        account: accountNode.acquire(node),
+        control: getRunner(),
+        memory: { get: () => context.get(PLAN_KEY), set: (v) => context.set(PLAN_KEY, v) },
+        serial: settings.serial,
+        dryRun: settings.dryRun,
+      });
+      return planRunner;
+    };
+    const fail = (err: unknown, msg: NodeMessage, done: Done): void => {
+      const status = failureOf(err);
+      if (status) {
+        node.status(status);
+        node.error(errorText(err), msg);
+      }
+      done();
+    };
+
+    const planTick = (msg: NodeMessage, send: (m: NodeMessage) => void, done: Done): void => {
+      let plan: PlanRunner;
+      try {
+        plan = getPlanRunner();
+      } catch (err) {
+        return fail(err, msg, done);
+      }
+      plan.tick(msg.payload, (msg as { forecast?: unknown }).forecast).then((tick) => {
+        const response = planRespond(tick, msg);
+        node.status(response.status);
+        send(response.message);
+        done();
+        for (const readBack of response.readBacks) {
+          readBack.then((later) => {
+            if (closed) return;
+            node.send(later.message);
+            if (later.status) node.status(later.status);
+            if (later.warning) node.warn(later.warning);
+          }, () => undefined);
+        }
+      }, (err: unknown) => fail(err, msg, done));
+    };
+
     node.on('input', (msg: NodeMessage, send: (m: NodeMessage) => void, done: Done) => {
+      if (strategy === 'plan' && isPlanPriceInput(msg.payload)) return planTick(msg, send, done);
       let active: ControlRunner;
       try {
         active = getRunner();
       } catch (err) {
-        node.status(failureStatus((err as Error).message));
-        node.error(errorText(err), msg);
-        return done();
+        return fail(err, msg, done);
       }
       active.handle(msg.payload).then((result) => {
         const response = respond(result, msg);
@@ -69,18 +117,12 @@ export = function register(RED: NodeAPI): void {
           node.send(later.message);
           if (later.warning) node.warn(later.warning);
         }, () => undefined);
-      }, (err: unknown) => {
-        const status = failureOf(err);
-        if (status) {
-          node.status(status);
-          node.error(errorText(err), msg);
-        }
-        done();
-      });
+      }, (err: unknown) => fail(err, msg, done));
     });
 
     node.on('close', (removed: boolean, done: () => void) => {
       closed = true;
+      planRunner = null;
       const active = runner;
       runner = null;
       void (active ? active.shutdown(removed) : Promise.resolve(null)).then((err) => {

@@ -50,6 +50,9 @@ export class RedbackAccount {
   private readonly discovery: TtlCache<SiteSummary[]>;
   private readonly statics: TtlCache<StaticView>;
   private readonly configurations: TtlCache<InverterConfiguration>;
+  /** The last dynamic reading of each inverter and when it arrived (see recentDynamic). */
+  private readonly lastDynamic = new Map<string, { atMs: number; data: DynamicData }>();
+  private readonly now: () => number;
 
   /** Throws a `config` RedbackError when a URL breaks the policy. */
   constructor(private readonly options: AccountOptions) {
@@ -69,6 +72,7 @@ export class RedbackAccount {
       observer: recorder ? (exchange) => recorder.record(exchange) : undefined,
     });
     const now = options.now ?? Date.now;
+    this.now = now;
     this.tokens = new TokenManager({
       tokenUrl,
       scope: settings.tokenScope,
@@ -99,7 +103,21 @@ export class RedbackAccount {
 
   /** The latest dynamic reading of one inverter; concurrent callers share one request. */
   dynamic(serial: string): Promise<DynamicData> {
-    return this.api.dynamicBySerial(serial);
+    return this.api.dynamicBySerial(serial).then((data) => {
+      this.lastDynamic.set(serial.toUpperCase(), { atMs: this.now(), data });
+      return data;
+    });
+  }
+
+  /**
+   * The dynamic reading another node (a read node's poll) fetched within `maxAgeMs`, else a new
+   * one: a control node that needs the battery's state costs no request of its own when a read
+   * node polls the same inverter in the same minute.
+   */
+  recentDynamic(serial: string, maxAgeMs: number): Promise<DynamicData> {
+    const last = this.lastDynamic.get(serial.toUpperCase());
+    if (last && this.now() - last.atMs <= maxAgeMs) return Promise.resolve(last.data);
+    return this.dynamic(serial);
   }
 
   /** The latest dynamic readings of many inverters, through `Multiple/BySerialNumber/Dynamic` (100 a request). */
@@ -143,6 +161,7 @@ export class RedbackAccount {
     this.discovery.clear();
     this.statics.clear();
     this.configurations.clear();
+    this.lastDynamic.clear();
   }
 }
 

@@ -22,6 +22,7 @@ export interface ControlNodeConfig {
   actOnEstimates?: unknown;
   priceSource?: unknown;
   haIntervalMinutes?: unknown;
+  priceStrategy?: unknown;
 }
 
 export class SettingsError extends Error {
@@ -93,6 +94,18 @@ function priceSettings(config: ControlNodeConfig): NonNullable<RunnerSettings['p
     source,
     haIntervalMinutes,
   };
+}
+
+/** How price input is used: the threshold policy (the default) or the plan over the forecast (docs/plan-mode.md). */
+export type PriceStrategy = 'thresholds' | 'plan';
+
+/** The price strategy; `plan` only with the price policy on. A SettingsError for anything else. */
+export function parsePriceStrategy(config: ControlNodeConfig): PriceStrategy | null {
+  const strategy = config.priceStrategy === undefined || config.priceStrategy === null || config.priceStrategy === '' ? 'thresholds' : config.priceStrategy;
+  if (strategy !== 'thresholds' && strategy !== 'plan') {
+    throw new SettingsError('priceStrategy', `the price strategy setting must be thresholds or plan, got ${describeValue(config.priceStrategy)}`);
+  }
+  return config.pricePolicy === true ? strategy : null;
 }
 
 /** A number from a number or numeric text; `fallback` when empty; null when it is not a finite number. */

@@ -2,6 +2,7 @@
 /** `redback-sim`: runs the Redback cloud simulator until Ctrl-C. */
 import fs from 'fs';
 import { Replay } from './replay';
+import { DEFAULT_AMBER_KEY, DEFAULT_AMBER_SITES } from './amber-sites';
 import { DEFAULT_CREDENTIALS, defaultAccount, fleetAccount } from './scenarios';
 import { RedbackSimulator, type SimulatorOptions } from './server';
 
@@ -17,6 +18,7 @@ Options:
   --token-lifetime <s>   expires_in of issued tokens in seconds (default 3600)
   --session-minutes <m>  portal session lifetime in minutes (default 30)
   --fleet <n>            also serve a second account with n inverters
+  --amber-key <key>      the bearer key of the simulated Amber feed under /v1/ (default shown at start)
   --wall-clock-controls  read schedule and envelope times as wall-clock times (for clients that
                          keep real time while --speed runs the simulator faster)
   --replay <file>        serve the recorded answers of a diagnostics file (Download diagnostics
@@ -76,6 +78,7 @@ export function parseArgs(argv: string[]): CliOptions {
         Object.assign(options, variant);
         break;
       }
+      case '--amber-key': options.amber = { ...options.amber, apiKey: value }; break;
       default: throw new Error(`unknown option ${flag}`);
     }
   }
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
     `Redback cloud simulator listening on ${url}\n` +
       `  API:     ${url}/Api/v2/...   client id "${DEFAULT_CREDENTIALS.clientId}", secret "${DEFAULT_CREDENTIALS.clientSecret}"\n` +
       `  Portal:  ${url}/Account/Login   e-mail "${DEFAULT_CREDENTIALS.email}", password "${DEFAULT_CREDENTIALS.password}"\n` +
+      `  Amber:   ${url}/v1/sites/${DEFAULT_AMBER_SITES[0].id}/prices/current?next=288   key "${options.amber?.apiKey ?? DEFAULT_AMBER_KEY}"\n` +
       `  Admin:   ${url}/__sim/state\n` +
       (replay ? `  Replay:  ${replay.size} recorded answers from ${options.replayFile}; sites ${accounts[0].sites.map((s) => s.siteId).join(', ')}\n` : '') +
       `  Clock:   ${new Date(sim.clock.now()).toISOString()} at ${sim.clock.speed}x\n` +

@@ -2,7 +2,7 @@
  * Fault injection. A fault matches requests by surface, method and path fragment and fires a
  * number of times (or until cleared). Faults are set from code or through the admin route.
  */
-export type Surface = 'token' | 'api' | 'portal';
+export type Surface = 'token' | 'api' | 'portal' | 'amber';
 
 export type FaultKind =
   /** Answer with `status` (5xx by default 503) and a short body. */
@@ -24,10 +24,12 @@ export type FaultKind =
   /** The request is applied, then answered with `status` (default 502, a gateway's error) instead. */
   | 'statusAfterApply'
   /** The request is applied at once, and its answer held back `delayMs` (default 30 s). */
-  | 'slowAnswer';
+  | 'slowAnswer'
+  /** Amber only: the prices as they were `staleMinutes` (default 10) ago. */
+  | 'stale';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
-  'status', 'rateLimit', 'slow', 'malformedJson', 'html', 'disconnect', 'loginWithoutToken', 'dropAnswer', 'statusAfterApply', 'slowAnswer',
+  'status', 'rateLimit', 'slow', 'malformedJson', 'html', 'disconnect', 'loginWithoutToken', 'dropAnswer', 'statusAfterApply', 'slowAnswer', 'stale',
 ];
 
 export interface FaultSpec {
@@ -45,6 +47,7 @@ export interface FaultSpec {
   delayMs?: number;
   /** Body for `status` faults. */
   body?: string;
+  staleMinutes?: number;
 }
 
 export interface ActiveFault extends FaultSpec {
@@ -96,7 +99,7 @@ export class FaultInjector {
 
 function validate(spec: FaultSpec): void {
   if (!FAULT_KINDS.includes(spec.kind)) throw new RangeError(`unknown fault kind: ${String(spec.kind)}`);
-  if (spec.surface !== undefined && !['token', 'api', 'portal'].includes(spec.surface)) {
+  if (spec.surface !== undefined && !['token', 'api', 'portal', 'amber'].includes(spec.surface)) {
     throw new RangeError(`unknown surface: ${String(spec.surface)}`);
   }
   if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) {

@@ -5,3 +5,4 @@ export { DEFAULT_CREDENTIALS, FLEET_CREDENTIALS, defaultAccount, fleetAccount } 
 export type { FaultSpec, FaultKind, Surface } from './faults';
 export * from './types';
 export { Replay } from './replay';
+export { DEFAULT_AMBER_KEY, DEFAULT_AMBER_SITES, type AmberFeedOptions, type AmberSiteDef } from './amber-sites';

@@ -5,6 +5,8 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import { registerAdminRoutes } from './admin-routes';
+import { registerAmberRoutes } from './amber-routes';
+import { amberFeedSettings, type AmberFeedOptions } from './amber-sites';
 import { registerApiRoutes } from './api-routes';
 import { SimClock, type SimClockOptions } from './clock';
 import { SimCloud } from './cloud';
@@ -30,6 +32,8 @@ export interface SimulatorOptions extends Partial<SimSettings> {
   wallNow?: () => number;
   /** Serve a diagnostics file's recorded answers (`--replay`); its sites become the default account. */
   replay?: Replay;
+  /** The simulated Amber feed under `/v1/` (docs/amber-sim.md). */
+  amber?: AmberFeedOptions;
 }
 
 export interface RequestRecord {
@@ -60,6 +64,7 @@ export class RedbackSimulator {
   private readonly apiRouter = new Router();
   private readonly portalRouter = new Router();
   private readonly adminRouter = new Router();
+  private readonly amberRouter = new Router();
   private server: http.Server | null = null;
   private baseUrl = '';
 
@@ -91,6 +96,7 @@ export class RedbackSimulator {
     registerApiRoutes(this.apiRouter, ctx, this.tokens);
     registerPortalRoutes(this.portalRouter, ctx, this.portalSessions);
     registerAdminRoutes(this.adminRouter, this);
+    registerAmberRoutes(this.amberRouter, ctx, amberFeedSettings(options.amber));
   }
 
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:8123`. */
@@ -195,6 +201,7 @@ export class RedbackSimulator {
     }
     const slow = this.faults.take(['slow'], surface, req.method, req.path);
     if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs ?? 30_000));
+    if (surface === 'amber') return route(this.amberRouter, req, surface);
     const fault = this.faults.take(['status', 'rateLimit', 'malformedJson', 'html'], surface, req.method, req.path);
     if (fault) return faultResponse(fault);
     const delayMs = this.settings.answerDelayMs ?? 0;
@@ -222,7 +229,7 @@ export class RedbackSimulator {
   }
 
   private routeOf(surface: Surface | 'admin', method: string, path: string): string {
-    const router = surface === 'admin' ? this.adminRouter : surface === 'portal' ? this.portalRouter : this.apiRouter;
+    const router = surface === 'admin' ? this.adminRouter : surface === 'amber' ? this.amberRouter : surface === 'portal' ? this.portalRouter : this.apiRouter;
     const match = router.match(method, path);
     return match && match !== 405 ? match.route : UNMATCHED;
   }
@@ -238,6 +245,7 @@ function surfaceOf(path: string): Surface | 'admin' {
   if (lower.startsWith('/__sim/') || lower === '/__sim') return 'admin';
   if (lower.replace(/\/+$/, '') === '/api/v2/auth/token') return 'token';
   if (lower.startsWith('/api/')) return 'api';
+  if (lower.startsWith('/v1/')) return 'amber';
   return 'portal';
 }
 

@@ -54,7 +54,7 @@ describe('package', () => {
   });
 
   it('ships only what a user installs', () => {
-    should(pkg.files).eql(['dist/nodes', 'dist/src', 'resources', 'examples']);
+    should(pkg.files).eql(['dist/nodes', 'dist/src', 'resources', 'examples', 'data/pricing/PRICE_AND_DEMAND_*.csv', 'data/pricing/SOURCES.md']);
   });
 
   it('keeps the node icon next to the built nodes, where the loader finds it', () => {

@@ -36,6 +36,7 @@ export interface ControlSettings {
   actOnEstimates?: boolean;
   priceSource?: 'amber' | 'homeassistant';
   haIntervalMinutes?: number | string;
+  priceStrategy?: 'thresholds' | 'plan';
 }
 
 export interface ControlFlowOptions {
