@@ -1,6 +1,6 @@
 /** The simulated Amber account: its API key, its sites and how its forecasts behave. */
 import type { AemoRegion } from './amber-aemo';
-import { DEFAULT_FORECAST_MODEL, type ForecastModel } from './amber-prices';
+import { DEFAULT_FORECAST_MODEL, type ForecastModel } from './amber-forecast-model';
 
 export interface AmberSiteDef {
   /** Amber's site id (a ULID). */

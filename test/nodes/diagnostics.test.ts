@@ -12,7 +12,9 @@ import { MAX_REQUESTS_PER_ENDPOINT } from '../../src/diagnostics/recorder';
 import type { RedbackSimulator } from '../../src/sim';
 import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
 import { IDS, loadReadFlow } from '../helpers/read-flow';
+import { realDelay } from '../helpers/real-time';
 import { startSim } from '../helpers/sim';
+import { ANSWER_FROM_LAST_POLL_MS } from '../../src/read/read-runner';
 
 helper.init(NODE_RED_RUNTIME);
 
@@ -54,6 +56,7 @@ describe('redback-config diagnostics', () => {
     const flow = await loadReadFlow(sim, { credentials: { ...SECRETS } });
     flow.poll();
     await flow.sites(4);
+    await realDelay(ANSWER_FROM_LAST_POLL_MS + 100); // a later input polls again instead of taking the last poll's answer
     flow.poll();
     await flow.sites(8);
     // A portal command too, so the file covers the portal pages and the session cookie.
