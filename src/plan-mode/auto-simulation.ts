@@ -4,7 +4,8 @@
  * limits and minimum SoC; the rest is exported (up to the export limit) or imported.
  */
 import type { PlanForecastSlot, PlanInput } from '../plan';
-import { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY } from './planner-defaults';
+import { meanForecastPower, readForecast } from '../plan/slots';
+import { DEFAULT_ROUND_TRIP_EFFICIENCY } from '../plan/defaults';
 import { pointAt, type PricePoint } from './amber-series';
 
 export interface Window {
@@ -62,22 +63,8 @@ export function simulateAuto(input: PlanInput, series: PricePoint[], windows: Wi
 
 /**
  * Mean load and PV over a window from the forecast slots, time-weighted; where no slot covers it,
- * no PV and the mean of the given loads (or 500 W), as the planner assumes.
+ * no PV and the mean of the given loads (or 500 W), exactly as the planner assumes.
  */
 export function meanPower(forecast: readonly PlanForecastSlot[] | null | undefined, startMs: number, endMs: number): { loadW: number; pvW: number } {
-  const slots = (forecast ?? []).map((f) => ({ s: Date.parse(f.start), e: Date.parse(f.end), loadW: f.loadW, pvW: f.pvW }));
-  const fallbackLoad = slots.length > 0 ? slots.reduce((sum, f) => sum + f.loadW, 0) / slots.length : DEFAULT_LOAD_W;
-  let covered = 0;
-  let load = 0;
-  let pv = 0;
-  for (const f of slots) {
-    const overlap = Math.min(endMs, f.e) - Math.max(startMs, f.s);
-    if (overlap <= 0) continue;
-    covered += overlap;
-    load += f.loadW * overlap;
-    pv += f.pvW * overlap;
-  }
-  const span = endMs - startMs;
-  const rest = Math.max(0, span - covered);
-  return { loadW: (load + fallbackLoad * rest) / span, pvW: pv / span };
+  return meanForecastPower(readForecast(forecast ?? []), startMs, endMs);
 }

@@ -1,5 +1,5 @@
 /** The plan mode's pure pieces (no Node-RED): what the control node wires around `planBattery`. */
-export { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY } from './planner-defaults';
+export { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY } from '../plan/defaults';
 export type {
   AmberPriceInterval, PlanBatteryInput, PlanCommandName, PlanForecastSlot, PlanInput, PlanInterval, PlanNow, PlanOptions, PlanPrevious, PlanResult, PlanSiteInput,
 } from '../plan';

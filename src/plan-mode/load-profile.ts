@@ -5,7 +5,7 @@
  * fixed: 48 half-hour slots, whatever the uptime.
  */
 import type { PlanForecastSlot } from '../plan';
-import { DEFAULT_LOAD_W } from './planner-defaults';
+import { DEFAULT_LOAD_W } from '../plan/defaults';
 import { describeValue, isPlainObject, isoMs, isoSeconds, ownField } from './fields';
 import { minuteOfDay } from './zone-clock';
 

@@ -12,6 +12,7 @@ import type { PlanInput, PlanInterval, PlanResult } from './types';
 import { checkInput } from './validate';
 
 export { PlanInputError } from './errors';
+export { DEFAULT_LOAD_W, DEFAULT_ROUND_TRIP_EFFICIENCY } from './defaults';
 export type {
   AmberPriceInterval, PlanBatteryInput, PlanCommandName, PlanForecastSlot, PlanInput, PlanInterval, PlanNow, PlanOptions, PlanPrevious, PlanResult, PlanSiteInput,
 } from './types';

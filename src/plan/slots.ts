@@ -8,6 +8,7 @@ import { intervalAt, type AmberChannels } from './amber';
 import { PlanInputError, shown } from './errors';
 import { parseIso } from './iso';
 import type { PlanForecastSlot } from './types';
+import { DEFAULT_LOAD_W } from './defaults';
 
 export interface Slot {
   startMs: number;
@@ -28,7 +29,6 @@ interface ForecastRow {
   pvW: number;
 }
 
-const DEFAULT_LOAD_W = 500;
 
 export function buildSlots(nowMs: number, channels: AmberChannels, forecast: readonly ForecastRow[], horizonHours: number): Slot[] {
   const horizonEndMs = nowMs + horizonHours * 3_600_000;
@@ -39,7 +39,7 @@ export function buildSlots(nowMs: number, channels: AmberChannels, forecast: rea
   if (channels.feedIn !== null && intervalAt(channels.feedIn, nowMs) === null) {
     throw new PlanInputError('prices', `has no feedIn interval containing now (${new Date(nowMs).toISOString()})`);
   }
-  const defaultLoadW = forecast.length ? forecast.reduce((sum, row) => sum + row.loadW, 0) / forecast.length : DEFAULT_LOAD_W;
+  const defaultLoadW = defaultLoad(forecast);
   const slots: Slot[] = [];
   let t = nowMs;
   while (t < horizonEndMs) {
@@ -62,6 +62,16 @@ export function buildSlots(nowMs: number, channels: AmberChannels, forecast: rea
     t = endMs;
   }
   return slots;
+}
+
+/** Where no forecast row covers a time: the mean of the given loads, or 500 W without any. */
+function defaultLoad(rows: readonly ForecastRow[]): number {
+  return rows.length ? rows.reduce((sum, row) => sum + row.loadW, 0) / rows.length : DEFAULT_LOAD_W;
+}
+
+/** Mean load and PV over [startMs, endMs) of a checked forecast (readForecast), as the planner sees them. */
+export function meanForecastPower(rows: readonly ForecastRow[], startMs: number, endMs: number): { loadW: number; pvW: number } {
+  return forecastOver(rows, startMs, endMs, defaultLoad(rows));
 }
 
 /** Time-weighted means over [startMs, endMs); where no row covers, no PV and the default load. */

@@ -2,6 +2,7 @@
 import { PlanInputError, shown } from './errors';
 import type { Command, SiteModel } from './model';
 import type { PlanInput } from './types';
+import { DEFAULT_ROUND_TRIP_EFFICIENCY } from './defaults';
 
 const COMMANDS = ['charge', 'discharge', 'conserve', 'auto'] as const;
 
@@ -34,7 +35,7 @@ export function checkInput(input: PlanInput): CheckedInput {
   const maxChargeW = numberIn(b.maxChargeW, 'battery.maxChargeW', 'a positive number of W', (v) => v > 0);
   const maxDischargeW = numberIn(b.maxDischargeW, 'battery.maxDischargeW', 'a positive number of W', (v) => v > 0);
   const rte = b.roundTripEfficiency === undefined || b.roundTripEfficiency === null
-    ? 0.9
+    ? DEFAULT_ROUND_TRIP_EFFICIENCY
     : numberIn(b.roundTripEfficiency, 'battery.roundTripEfficiency', 'a number above 0, at most 1', (v) => v > 0 && v <= 1);
 
   const site = objectOrNothing(input.site, 'site');
