@@ -71,7 +71,7 @@ export class RedbackAccount {
       redactor,
       observer: recorder ? (exchange) => recorder.record(exchange) : undefined,
     });
-    const now = options.now ?? Date.now;
+    const now = options.now ?? ((): number => Date.now());
     this.now = now;
     this.tokens = new TokenManager({
       tokenUrl,
