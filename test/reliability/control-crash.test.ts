@@ -19,16 +19,19 @@ import { launchNodeRed, PACKAGE_ROOT, type NodeRedProcess } from '../helpers/nod
 import { realDelay, waitUntil } from '../helpers/real-time';
 import { request, startSim } from '../helpers/sim';
 
-const ST = 'RB21081800001734';
 const V2 = { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2' };
 const CONTROL_ID = 'ctl-crash';
+type Store = 'memory' | 'localfilesystem';
+/** Each store's case commands its own inverter, so the two run side by side on one simulator. */
+const SERIALS: Record<Store, string> = { memory: 'RB21081800001734', localfilesystem: 'RB24050600002201' };
+const STORES: Store[] = ['memory', 'localfilesystem'];
 
-function flows(simUrl: string): object[] {
+function flows(simUrl: string, serial: string): object[] {
   const z = 'tab';
   return [
     { id: z, type: 'tab', label: 'crash' },
     { id: 'acc', type: 'redback-config', name: 'sim', apiUrl: simUrl, portalUrl: simUrl, credentials: { ...DEFAULT_CREDENTIALS } },
-    { id: CONTROL_ID, type: 'redback-control', z, x: 300, y: 100, account: 'acc', serial: ST, method: 'portal', durationMinutes: 30, wires: [[]] },
+    { id: CONTROL_ID, type: 'redback-control', z, x: 300, y: 100, account: 'acc', serial, method: 'portal', durationMinutes: 30, wires: [[]] },
     {
       id: 'go', type: 'inject', z, x: 100, y: 100, props: [{ p: 'payload' }], payloadType: 'json', repeat: '', once: false,
       payload: JSON.stringify({ command: 'discharge', powerW: 2000, durationMinutes: 1 }), wires: [[CONTROL_ID]],
@@ -41,83 +44,114 @@ interface SetSeen { atMs: number; mode: string }
 describe('reliability: kill -9 during a portal command', function () {
   this.timeout(240_000);
   let sim: RedbackSimulator;
-  let sets: SetSeen[];
-  let userDir: string;
-  let nr: NodeRedProcess | null = null;
+  /** Every portal Set the cloud applies, per inverter, on the wall clock. */
+  const sets = new Map<string, SetSeen[]>();
+  const running = new Set<NodeRedProcess>();
+  const userDirs: string[] = [];
 
   before(async () => {
     sim = await startSim();
-    // Every portal Set the cloud applies, on the wall clock.
     const apply = sim.cloud.setPortalMode.bind(sim.cloud);
     sim.cloud.setPortalMode = (entry, mode) => {
-      sets.push({ atMs: Date.now(), mode: mode.mode });
+      setsOf(entry.def.serial).push({ atMs: Date.now(), mode: mode.mode });
       apply(entry, mode);
     };
   });
   after(() => sim.stop());
-  beforeEach(() => {
-    sets = [];
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redback-crash-'));
-  });
+  beforeEach(() => sets.clear());
   afterEach(async () => {
-    await nr?.stop();
-    nr = null;
-    fs.rmSync(userDir, { recursive: true, force: true });
+    await Promise.all([...running].map((nr) => nr.stop()));
+    running.clear();
+    for (const dir of userDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async (store: 'memory' | 'localfilesystem'): Promise<NodeRedProcess> => launchNodeRed(userDir, {
-    nodesDir: [PACKAGE_ROOT],
-    credentialSecret: 'crash-test-secret',
-    ...(store === 'localfilesystem' ? { contextStorage: { default: { module: 'localfilesystem' } } } : {}),
-  });
+  function setsOf(serial: string): SetSeen[] {
+    if (!sets.has(serial)) sets.set(serial, []);
+    return sets.get(serial)!;
+  }
+
+  const start = async (userDir: string, store: Store): Promise<NodeRedProcess> => {
+    const nr = await launchNodeRed(userDir, {
+      nodesDir: [PACKAGE_ROOT],
+      credentialSecret: 'crash-test-secret',
+      ...(store === 'localfilesystem' ? { contextStorage: { default: { module: 'localfilesystem' } } } : {}),
+    });
+    running.add(nr);
+    return nr;
+  };
+  const kill = async (nr: NodeRedProcess): Promise<void> => {
+    await nr.kill();
+    running.delete(nr);
+  };
+  const newUserDir = (): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redback-crash-'));
+    userDirs.push(dir);
+    return dir;
+  };
 
   /** Deploys, sends the 1-minute discharge, waits until the cloud has it; returns the deadline the journal holds. */
-  const discharge = async (): Promise<number> => {
-    const deploy = await request(`${nr!.url}/flows`, { method: 'POST', headers: { ...V2, 'Node-RED-Deployment-Type': 'full' }, body: JSON.stringify({ flows: flows(sim.url) }) });
+  const discharge = async (nr: NodeRedProcess, userDir: string, serial: string): Promise<number> => {
+    const seen = setsOf(serial);
+    const deploy = await request(`${nr.url}/flows`, { method: 'POST', headers: { ...V2, 'Node-RED-Deployment-Type': 'full' }, body: JSON.stringify({ flows: flows(sim.url, serial) }) });
     should(deploy.status).equal(200, deploy.text);
     await realDelay(500);
-    should((await request(`${nr!.url}/inject/go`, { method: 'POST' })).status).equal(200);
-    await waitUntil(() => sets.length === 1, 'the discharge Set', 20_000, 50);
-    should(sets[0].mode).equal('DischargeBattery');
+    should((await request(`${nr.url}/inject/go`, { method: 'POST' })).status).equal(200);
+    await waitUntil(() => seen.length === 1, 'the discharge Set', 20_000, 50);
+    should(seen[0].mode).equal('DischargeBattery');
     const journal = JSON.parse(fs.readFileSync(journalFile(userDir, CONTROL_ID), 'utf8'));
     const deadline = journal.state.portalRevert.atMs as number;
-    should(deadline - sets[0].atMs).be.within(55_000, 60_500);
+    should(deadline - seen[0].atMs).be.within(55_000, 60_500);
     return deadline;
   };
 
-  for (const store of ['memory', 'localfilesystem'] as const) {
-    it(`${store} context store: killed 20 s in and restarted at once, the revert to Auto comes at the deadline`, async () => {
-      nr = await start(store);
-      const deadline = await discharge();
-      await realDelay(Math.max(0, sets[0].atMs + 20_000 - Date.now()));
-      await nr.kill();
-      const killedAt = Date.now();
-      nr = await start(store);
-      const upAt = Date.now();
-      should(upAt).be.below(deadline - 2000); // up again well before the deadline
-      await waitUntil(() => sets.length === 2, `the revert to Auto (deadline in ${deadline - Date.now()} ms)`, deadline - Date.now() + 20_000, 50);
-      should(sets[1].mode).equal('Auto');
-      const lateMs = sets[1].atMs - deadline;
-      console.log(`      ${store}: killed ${killedAt - sets[0].atMs} ms into the command, up again after ${upAt - killedAt} ms; Auto ${lateMs} ms after the deadline`); // eslint-disable-line no-console
-      should(lateMs).be.within(0, 5000);
-      await realDelay(2000);
-      should(sets).have.length(2);
-    });
+  /** Killed 20 s in and restarted at once: the revert to Auto comes at the deadline. */
+  const restartedAtOnce = async (store: Store): Promise<void> => {
+    const serial = SERIALS[store];
+    const seen = setsOf(serial);
+    const userDir = newUserDir();
+    let nr = await start(userDir, store);
+    const deadline = await discharge(nr, userDir, serial);
+    await realDelay(Math.max(0, seen[0].atMs + 20_000 - Date.now()));
+    await kill(nr);
+    const killedAt = Date.now();
+    nr = await start(userDir, store);
+    const upAt = Date.now();
+    should(upAt).be.below(deadline - 2000); // up again well before the deadline
+    await waitUntil(() => seen.length === 2, `the revert to Auto (deadline in ${deadline - Date.now()} ms)`, deadline - Date.now() + 20_000, 50);
+    should(seen[1].mode).equal('Auto');
+    const lateMs = seen[1].atMs - deadline;
+    console.log(`      ${store}: killed ${killedAt - seen[0].atMs} ms into the command, up again after ${upAt - killedAt} ms; Auto ${lateMs} ms after the deadline`); // eslint-disable-line no-console
+    should(lateMs).be.within(0, 5000);
+    await realDelay(2000);
+    should(seen).have.length(2);
+  };
 
-    it(`${store} context store: the deadline passed while Node-RED was down, Auto comes at once on start`, async () => {
-      nr = await start(store);
-      const deadline = await discharge();
-      await realDelay(Math.max(0, sets[0].atMs + 20_000 - Date.now()));
-      await nr.kill();
-      await realDelay(Math.max(0, deadline + 5000 - Date.now()));
-      should(sets).have.length(1);
-      nr = await start(store);
-      const upAt = Date.now();
-      await waitUntil(() => sets.length === 2, 'the revert to Auto', 20_000, 50);
-      should(sets[1].mode).equal('Auto');
-      const afterStartMs = sets[1].atMs - upAt;
-      console.log(`      ${store}: deadline passed ${upAt - deadline} ms before the flows started; Auto ${afterStartMs} ms after they started`); // eslint-disable-line no-console
-      should(afterStartMs).be.below(5000);
-    });
-  }
+  /** Killed 20 s in, restarted after the deadline: Auto comes at once on start. */
+  const restartedAfterDeadline = async (store: Store): Promise<void> => {
+    const serial = SERIALS[store];
+    const seen = setsOf(serial);
+    const userDir = newUserDir();
+    let nr = await start(userDir, store);
+    const deadline = await discharge(nr, userDir, serial);
+    await realDelay(Math.max(0, seen[0].atMs + 20_000 - Date.now()));
+    await kill(nr);
+    await realDelay(Math.max(0, deadline + 5000 - Date.now()));
+    should(seen).have.length(1);
+    nr = await start(userDir, store);
+    const upAt = Date.now();
+    await waitUntil(() => seen.length === 2, 'the revert to Auto', 20_000, 50);
+    should(seen[1].mode).equal('Auto');
+    const afterStartMs = seen[1].atMs - upAt;
+    console.log(`      ${store}: deadline passed ${upAt - deadline} ms before the flows started; Auto ${afterStartMs} ms after they started`); // eslint-disable-line no-console
+    should(afterStartMs).be.below(5000);
+  };
+
+  // The memory and file store cases run side by side (each its own Node-RED and inverter), to keep the suite short.
+  it('memory and file context stores: killed 20 s in and restarted at once, the revert to Auto comes at the deadline', async () => {
+    await Promise.all(STORES.map(restartedAtOnce));
+  });
+
+  it('memory and file context stores: the deadline passed while Node-RED was down, Auto comes at once on start', async () => {
+    await Promise.all(STORES.map(restartedAfterDeadline));
+  });
 });
