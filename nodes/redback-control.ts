@@ -10,7 +10,7 @@ import { nodeStore } from '../src/control/control-store';
 import { failureOf, respond, REVERT_MESSAGE, revertStatus } from '../src/control/messages';
 import { parseControlSettings, parsePriceStrategy, type ControlNodeConfig, type PriceStrategy } from '../src/control/settings';
 import { failureStatus } from '../src/control/status-text';
-import { isPlanPriceInput, planRespond } from '../src/plan-mode/plan-messages';
+import { planRespond, takenByPlan } from '../src/plan-mode/plan-messages';
 import { PlanRunner } from '../src/plan-mode/plan-runner';
 import { errorText } from '../src/util/error-text';
 
@@ -99,7 +99,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     node.on('input', (msg: NodeMessage, send: (m: NodeMessage) => void, done: Done) => {
-      if (strategy === 'plan' && isPlanPriceInput(msg.payload)) return planTick(msg, send, done);
+      if (takenByPlan(strategy, msg.payload)) return planTick(msg, send, done);
       let active: ControlRunner;
       try {
         active = getRunner();

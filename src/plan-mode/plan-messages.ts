@@ -10,6 +10,11 @@ export function isPlanPriceInput(payload: unknown): boolean {
   return Array.isArray(payload) || (isPlainObject(payload) && 'general' in payload);
 }
 
+/** Whether the plan takes this message: a node on the `plan` strategy, given price input; commands go the usual way. */
+export function takenByPlan(strategy: string | null, payload: unknown): boolean {
+  return strategy === 'plan' && isPlanPriceInput(payload);
+}
+
 export function planTickPayload(tick: PlanTick): Record<string, unknown> {
   const done = tick.sent.flatMap((r) => (r.kind === 'done' ? [resultPayload(r.outcome)] : []));
   if (tick.kind === 'fallback') {
