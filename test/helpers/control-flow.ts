@@ -174,7 +174,7 @@ export interface SentRequest {
 }
 
 /** Records every Transport request (every HTTP exchange of every account) until `restore()`. */
-export function recordRequests(): { list: SentRequest[]; writes(): SentRequest[]; restore(): void } {
+export function recordRequests(): { list: SentRequest[]; writes(): SentRequest[]; settled(): Promise<void>; restore(): void } {
   const list: SentRequest[] = [];
   let step = 0;
   const original = Transport.prototype.request;
@@ -189,6 +189,11 @@ export function recordRequests(): { list: SentRequest[]; writes(): SentRequest[]
   return {
     list,
     writes: () => list.filter((r) => r.method !== 'GET' && !/\/Auth\/token$|\/Account\/Login$/i.test(r.path)),
+    /** Waits until every request under way has its answer, and a little for what follows it. */
+    settled: async () => {
+      await waitUntil(() => list.every((r) => r.ended !== null), 'the requests under way');
+      await realDelay(10);
+    },
     restore: () => stub.restore(),
   };
 }

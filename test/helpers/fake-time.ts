@@ -33,3 +33,30 @@ export async function advanceWithSim(
     await realDelay(settleMs);
   }
 }
+
+/** When the next fake timer is due, or null (sinon's clock keeps its timers in `timers`). */
+export function nextTimerAt(clock: sinon.SinonFakeTimers): number | null {
+  const timers = Object.values((clock as unknown as { timers?: Record<string, { callAt: number }> }).timers ?? {});
+  return timers.length === 0 ? null : Math.min(...timers.map((t) => t.callAt));
+}
+
+/**
+ * Moves the node's clock (fake timers and Date) and the simulator's clock on together, from
+ * timer to timer, letting the requests each timer starts finish (`settle`) before going on (a
+ * request's own deadline is a fake timer too, and must not pass while it is on the wire).
+ */
+export async function advanceTimerByTimer(
+  clock: sinon.SinonFakeTimers, simClock: { advance(ms: number): void }, ms: number, settle: () => Promise<void>, maxSteps: number,
+): Promise<void> {
+  const target = clock.now + ms;
+  for (let steps = 0; ; steps++) {
+    if (steps > maxSteps) throw new Error('a timer keeps re-arming itself');
+    const next = nextTimerAt(clock);
+    const to = next !== null && next <= target ? Math.max(next, clock.now) : target;
+    simClock.advance(to - clock.now);
+    await clock.tickAsync(to - clock.now);
+    await settle();
+    const after = nextTimerAt(clock);
+    if (clock.now >= target && (after === null || after > target)) return;
+  }
+}

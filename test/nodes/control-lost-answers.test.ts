@@ -23,6 +23,7 @@ import {
   IDS, controlFlowConfig, loadControlFlow, realDelay, recordRequests, releaseSharedAccount, waitUntil,
   type ControlFlow, type ControlSettings, type SentRequest,
 } from '../helpers/control-flow';
+import { advanceTimerByTimer } from '../helpers/fake-time';
 import { FIXED_START, startSim } from '../helpers/sim';
 
 helper.init(NODE_RED_RUNTIME);
@@ -65,28 +66,8 @@ describe('redback-control: lost answers, stale records and the intent journal', 
 
   const entry = (serial: string): InverterEntry => sim.cloud.inverterBySerial(serial)!;
   const load = (settings: ControlSettings = {}): Promise<ControlFlow> => loadControlFlow(sim, { serial: ST, ...settings });
-  const settle = async (): Promise<void> => {
-    await waitUntil(() => requests.list.every((r) => r.ended !== null), 'the requests under way');
-    await realDelay(10);
-  };
-  const nextTimerAt = (): number | null => {
-    const timers = Object.values((clock as unknown as { timers?: Record<string, { callAt: number }> }).timers ?? {});
-    return timers.length === 0 ? null : Math.min(...timers.map((t) => t.callAt));
-  };
-  /** Moves the node's and the simulator's clocks on together, timer by timer, letting requests finish. */
-  const advance = async (ms: number): Promise<void> => {
-    const target = clock.now + ms;
-    for (let steps = 0; ; steps++) {
-      if (steps > 2000) throw new Error('a timer keeps re-arming itself');
-      const next = nextTimerAt();
-      const to = next !== null && next <= target ? Math.max(next, clock.now) : target;
-      sim.clock.advance(to - clock.now);
-      await clock.tickAsync(to - clock.now);
-      await settle();
-      const after = nextTimerAt();
-      if (clock.now >= target && (after === null || after > target)) return;
-    }
-  };
+  const settle = (): Promise<void> => requests.settled();
+  const advance = (ms: number): Promise<void> => advanceTimerByTimer(clock, sim.clock, ms, settle, 2000);
   /** Sends a payload and moves time on (a request's deadline and held answers are fake timers) until it has a result or an error. */
   const outcome = async (flow: ControlFlow, payload: unknown): Promise<{ ok: boolean; payload?: any; error?: string; afterMs: number }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
     const [outs, errs, from] = [flow.out.filter((m) => m.topic !== 'readback').length, flow.caught.length, clock.now];

@@ -19,6 +19,7 @@ import {
   IDS, controlFlowConfig, loadControlFlow, realDelay, recordRequests, releaseSharedAccount, sharedAccount, usePersistentContext, waitUntil,
   type ControlFlow, type ControlSettings, type SentRequest,
 } from '../helpers/control-flow';
+import { advanceTimerByTimer } from '../helpers/fake-time';
 import { FIXED_START, startSim } from '../helpers/sim';
 
 helper.init(NODE_RED_RUNTIME);
@@ -85,34 +86,8 @@ describe('redback-control node', () => {
 
   const entry = (serial: string): InverterEntry => sim.cloud.inverterBySerial(serial)!;
   const load = (settings: ControlSettings = {}): Promise<ControlFlow> => loadControlFlow(sim, settings);
-  /** Waits until every request under way has its answer, and a little for what follows it. */
-  const settle = async (): Promise<void> => {
-    await waitUntil(() => requests.list.every((r) => r.ended !== null), 'the requests under way');
-    await realDelay(10);
-  };
-  /** When the next fake timer is due, or null (sinon's clock keeps its timers in `timers`). */
-  const nextTimerAt = (): number | null => {
-    const timers = Object.values((clock as unknown as { timers?: Record<string, { callAt: number }> }).timers ?? {});
-    return timers.length === 0 ? null : Math.min(...timers.map((t) => t.callAt));
-  };
-  /**
-   * Moves the node's clock (fake timers and Date) and the simulator's clock on together, from
-   * timer to timer, letting the requests each timer starts finish before going on (a request's
-   * own deadline is a fake timer too, and must not pass while it is on the wire).
-   */
-  const advance = async (ms: number): Promise<void> => {
-    const target = clock.now + ms;
-    for (let steps = 0; ; steps++) {
-      if (steps > 1000) throw new Error('a timer keeps re-arming itself');
-      const next = nextTimerAt();
-      const to = next !== null && next <= target ? Math.max(next, clock.now) : target;
-      sim.clock.advance(to - clock.now);
-      await clock.tickAsync(to - clock.now);
-      await settle();
-      const after = nextTimerAt();
-      if (clock.now >= target && (after === null || after > target)) return;
-    }
-  };
+  const settle = (): Promise<void> => requests.settled();
+  const advance = (ms: number): Promise<void> => advanceTimerByTimer(clock, sim.clock, ms, settle, 1000);
   /** Sends a payload and waits for the result message (the n-th output in total). */
   const command = async (flow: ControlFlow, payload: unknown, n = flow.out.length + 1) => {
     flow.send(payload);

@@ -12,7 +12,7 @@ import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
 import type { RedbackSimulator } from '../../src/sim';
 import type { InverterEntry } from '../../src/sim/cloud';
 import {
-  loadControlFlow, realDelay, recordRequests, releaseSharedAccount, waitUntil, type ControlFlow, type ControlSettings, type Msg,
+  loadControlFlow, recordRequests, releaseSharedAccount, waitUntil, type ControlFlow, type ControlSettings, type Msg,
 } from '../helpers/control-flow';
 import { amberAnswer, type Step } from '../helpers/plan-amber';
 import { FIXED_START, startSim } from '../helpers/sim';
@@ -65,10 +65,7 @@ describe('redback-control plan mode (node)', function () {
   /** The mode the simulated inverter runs in the minute of the node's now. */
   const modeNow = (): string => sim.cloud.controlAt(entry(), Math.floor(Date.now() / MINUTE) * MINUTE).mode.mode;
   const envelopeNow = (): unknown => sim.cloud.controlAt(entry(), Math.floor(Date.now() / MINUTE) * MINUTE).envelope;
-  const settle = async (): Promise<void> => {
-    await waitUntil(() => requests.list.every((r) => r.ended !== null), 'the requests under way');
-    await realDelay(10);
-  };
+  const settle = (): Promise<void> => requests.settled();
   const load = (settings: ControlSettings = {}): Promise<ControlFlow> => loadControlFlow(sim, {
     serial: ST, pricePolicy: true, priceStrategy: 'plan', ...settings,
   });

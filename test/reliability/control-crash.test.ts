@@ -104,17 +104,22 @@ describe('reliability: kill -9 during a portal command', function () {
     return deadline;
   };
 
-  /** Killed 20 s in and restarted at once: the revert to Auto comes at the deadline. */
-  const restartedAtOnce = async (store: Store): Promise<void> => {
+  /** A Node-RED on its own user directory sends the 1-minute discharge and is killed 20 s into it. */
+  const killedTwentySecondsIn = async (store: Store): Promise<{ seen: SetSeen[]; userDir: string; deadline: number; killedAt: number }> => {
     const serial = SERIALS[store];
     const seen = setsOf(serial);
     const userDir = newUserDir();
-    let nr = await start(userDir, store);
+    const nr = await start(userDir, store);
     const deadline = await discharge(nr, userDir, serial);
     await realDelay(Math.max(0, seen[0].atMs + 20_000 - Date.now()));
     await kill(nr);
-    const killedAt = Date.now();
-    nr = await start(userDir, store);
+    return { seen, userDir, deadline, killedAt: Date.now() };
+  };
+
+  /** Killed 20 s in and restarted at once: the revert to Auto comes at the deadline. */
+  const restartedAtOnce = async (store: Store): Promise<void> => {
+    const { seen, userDir, deadline, killedAt } = await killedTwentySecondsIn(store);
+    await start(userDir, store);
     const upAt = Date.now();
     should(upAt).be.below(deadline - 2000); // up again well before the deadline
     await waitUntil(() => seen.length === 2, `the revert to Auto (deadline in ${deadline - Date.now()} ms)`, deadline - Date.now() + 20_000, 50);
@@ -128,16 +133,10 @@ describe('reliability: kill -9 during a portal command', function () {
 
   /** Killed 20 s in, restarted after the deadline: Auto comes at once on start. */
   const restartedAfterDeadline = async (store: Store): Promise<void> => {
-    const serial = SERIALS[store];
-    const seen = setsOf(serial);
-    const userDir = newUserDir();
-    let nr = await start(userDir, store);
-    const deadline = await discharge(nr, userDir, serial);
-    await realDelay(Math.max(0, seen[0].atMs + 20_000 - Date.now()));
-    await kill(nr);
+    const { seen, userDir, deadline } = await killedTwentySecondsIn(store);
     await realDelay(Math.max(0, deadline + 5000 - Date.now()));
     should(seen).have.length(1);
-    nr = await start(userDir, store);
+    await start(userDir, store);
     const upAt = Date.now();
     await waitUntil(() => seen.length === 2, 'the revert to Auto', 20_000, 50);
     should(seen[1].mode).equal('Auto');
