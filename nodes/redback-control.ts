@@ -103,6 +103,8 @@ export = function register(RED: NodeAPI): void {
       let active: ControlRunner;
       try {
         active = getRunner();
+        // In plan mode a command from the flow replaces the plan's until the next price message.
+        if (strategy === 'plan') getPlanRunner().commandByHand();
       } catch (err) {
         return fail(err, msg, done);
       }

@@ -22,3 +22,7 @@ export {
   type ControlPayload, type PlanDecision, type DecisionOptions, type SentDecision, type SendReason,
 } from './plan-command';
 export { minuteOfDay, clockText } from './zone-clock';
+export {
+  newBill, restoreBill, billReading, billView, MAX_BILL_GAP_MS,
+  type BillState, type BillReading, type BillPrice, type BillBattery, type PlanBill,
+} from './running-bill';

@@ -21,13 +21,14 @@ export function planTickPayload(tick: PlanTick): Record<string, unknown> {
     return { ...(done[0] ?? { ok: false, sent: false, command: 'auto' }), fallback: tick.why };
   }
   if (tick.reason === 'dryRun') return { ok: true, sent: false, dryRun: true, wouldSend: tick.payloads };
+  if (tick.reason === 'byHand') return { ok: true, sent: false, reason: tick.reason };
   if (done.length === 0) return { ok: true, sent: false, reason: tick.reason, inForce: tick.payloads };
   return { ...done[0], reason: tick.reason, ...(done.length > 1 ? { also: done.slice(1) } : {}) };
 }
 
 /** What the node does with one plan tick: the message and status now, and the read-backs of what was sent. */
 export interface PlanResponse<M> {
-  message: M & { plan?: unknown; planSummary?: unknown };
+  message: M & { plan?: unknown; planSummary?: unknown; planBill?: unknown };
   status: NodeStatusView;
   /** Each read-back's message; `status` and `warning` only when the command did not show (the plan's status stays otherwise). */
   readBacks: Promise<{ message: M; status: ControlStatus | null; warning: string | null }>[];
@@ -43,7 +44,7 @@ export function planRespond<M extends { payload?: unknown; topic?: string }>(tic
     }))];
   });
   return {
-    message: { ...msg, payload: planTickPayload(tick), plan: tick.plan, planSummary: tick.planSummary },
+    message: { ...msg, payload: planTickPayload(tick), plan: tick.plan, planSummary: tick.planSummary, planBill: tick.bill },
     status: tick.status,
     readBacks,
   };

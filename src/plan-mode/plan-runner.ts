@@ -19,10 +19,12 @@ import { chooseForecast } from './forecast-choice';
 import { homeAssistantToAmber, isHomeAssistantPrices } from './ha-prices';
 import { learnReading, newProfile, restoreProfile, type LoadPvProfile } from './load-profile';
 import { decisionKey, planDecision, sendReason, type ControlPayload, type SendReason } from './plan-command';
+import { pointAt, priceSeries } from './amber-series';
 import { planMessage, planSummary, type PlanMessage, type PlanSummary } from './plan-output';
-import { planFallbackStatus, planStatus } from './plan-status';
+import { planByHandStatus, planFallbackStatus, planStatus } from './plan-status';
 import { buildPlannerInput } from './planner-input';
 import { checkCurrentInterval } from './price-freshness';
+import { billReading, billView, newBill, restoreBill, type BillState, type PlanBill } from './running-bill';
 
 /**
  * What a change of command must gain over holding the one in force for 30 minutes. Above the
@@ -73,6 +75,7 @@ export interface SentPlan {
 export interface PlanState {
   profile: LoadPvProfile;
   lastSent: SentPlan | null;
+  bill: BillState;
 }
 
 export type PlanTick =
@@ -81,12 +84,14 @@ export type PlanTick =
     plan: PlanMessage;
     planSummary: PlanSummary;
     status: NodeStatusView;
-    /** Why it was sent, or `unchanged`/`dryRun` when nothing was. */
-    reason: SendReason | 'dryRun';
+    /** Why it was sent, or `unchanged`/`dryRun` when nothing was, `byHand` when a command from the flow came in meanwhile. */
+    reason: SendReason | 'dryRun' | 'byHand';
     payloads: ControlPayload[];
     /** The runner's results of what was sent, in order. */
     sent: RunResult[];
     forecastSource: 'flow' | 'profile';
+    /** The running bill against Auto's (running-bill.ts). */
+    bill: PlanBill;
   }
   | {
     kind: 'fallback';
@@ -97,10 +102,13 @@ export type PlanTick =
     sent: RunResult[];
     plan?: PlanMessage;
     planSummary?: PlanSummary;
+    bill?: PlanBill;
   };
 
 export class PlanRunner {
   private readonly now: () => number;
+  /** Counts the commands from the flow (commandByHand), so a tick under way knows one came in. */
+  private byHand = 0;
 
   constructor(private readonly o: PlanRunnerOptions) {
     this.now = o.now ?? Date.now;
@@ -111,27 +119,40 @@ export class PlanRunner {
     const stored = this.o.memory.get() as Partial<PlanState> | undefined;
     const profile = stored?.profile === undefined ? newProfile(this.o.zone) : restoreProfile(stored.profile, this.o.zone).profile;
     const lastSent = isSentPlan(stored?.lastSent) ? stored.lastSent : null;
-    return { profile, lastSent };
+    return { profile, lastSent, bill: stored?.bill === undefined ? newBill() : restoreBill(stored.bill) };
+  }
+
+  /**
+   * A command from the flow replaced the plan's: the plan mode no longer has a command in force,
+   * so its next tick sends the plan's command again (`first`) and a tick under way sends nothing.
+   */
+  commandByHand(): void {
+    this.byHand++;
+    const state = this.state();
+    state.lastSent = null;
+    this.save(state);
   }
 
   /** One tick. Rejects only when the fallback to Auto itself fails. */
   async tick(payload: unknown, msgForecast: unknown): Promise<PlanTick> {
     const nowMs = this.now();
     const state = this.state();
+    const byHandAtStart = this.byHand;
+    const overridden = (): boolean => this.byHand !== byHandAtStart;
 
     let prices: readonly AmberIntervalOut[] | readonly unknown[];
     try {
       prices = readPrices(payload);
       checkCurrentInterval(prices, nowMs, this.o.zone);
     } catch (err) {
-      return this.fallback(state, messageOf(err));
+      return this.fallback(state, messageOf(err), overridden);
     }
 
     let reading: InverterReading;
     try {
       reading = await this.reading();
     } catch (err) {
-      return this.fallback(state, `no reading of the battery: ${messageOf(err)}`);
+      return this.fallback(state, `no reading of the battery: ${messageOf(err)}`, overridden);
     }
     const site = sitePayload(reading.siteId, [reading]);
     state.profile = learnReading(state.profile, site);
@@ -142,6 +163,7 @@ export class PlanRunner {
     let plan: PlanMessage;
     let summary: PlanSummary;
     let forecastSource: 'flow' | 'profile';
+    let bill: PlanBill;
     try {
       if (reading.static === null) throw new Error("the inverter's static data (its limits) is not available");
       limits = limitsFromStatic(reading.static, reading.serial);
@@ -162,8 +184,17 @@ export class PlanRunner {
       result = planBattery(input);
       plan = planMessage(result, input);
       summary = planSummary(result, input);
+      const price = pointAt(priceSeries(prices), nowMs);
+      state.bill = billReading(
+        state.bill,
+        { timestamp: site.timestamp, socPct: site.batterySocPct, energy: site.energy },
+        { generalCents: price?.generalCents ?? null, feedInCents: price?.feedInCents ?? null },
+        { ...input.battery, ...(input.site ? { maxExportW: input.site.maxExportW } : {}) },
+      );
+      this.save(state);
+      bill = billView(state.bill, input.battery.capacityKWh);
     } catch (err) {
-      return this.fallback(state, messageOf(err));
+      return this.fallback(state, messageOf(err), overridden);
     }
 
     const socNow = batteryPayload(reading)?.socPct ?? plan.intervals[0]?.socPctStart ?? 0;
@@ -172,13 +203,18 @@ export class PlanRunner {
     try {
       decision = planDecision(sentNow, { nowMs, limits });
     } catch (err) {
-      return this.fallback(state, `the plan's command was refused: ${messageOf(err)}`, { plan, planSummary: summary });
+      return this.fallback(state, `the plan's command was refused: ${messageOf(err)}`, overridden, { plan, planSummary: summary, bill });
     }
-    const base = { kind: 'planned' as const, plan, planSummary: summary, payloads: [oneCommand(decision.payloads)], forecastSource };
+    const base = { kind: 'planned' as const, plan, planSummary: summary, payloads: [oneCommand(decision.payloads)], forecastSource, bill };
     if (this.o.dryRun) return { ...base, status: planStatus(result, socNow, this.o.zone, true), reason: 'dryRun', sent: [] };
 
     const reason = sendReason(state.lastSent, decision, Date.parse(result.now.until));
     if (reason === 'unchanged') return { ...base, status: planStatus(result, socNow, this.o.zone), reason, sent: [] };
+    if (overridden()) {
+      state.lastSent = null;
+      this.save(state);
+      return { ...base, status: planByHandStatus(), reason: 'byHand', sent: [] };
+    }
 
     const sent: RunResult[] = [];
     try {
@@ -189,7 +225,7 @@ export class PlanRunner {
         if (r.kind === 'superseded') break;
       }
     } catch (err) {
-      return this.fallback(state, `the command was refused: ${messageOf(err)}`, { plan, planSummary: summary }, true);
+      return this.fallback(state, `the command was refused: ${messageOf(err)}`, overridden, { plan, planSummary: summary, bill }, true);
     }
     state.lastSent = { key: decision.key, endsAtMs: decision.endsAtMs, now: { command: sentNow.command, powerW: sentNow.powerW, curtail: sentNow.curtail } };
     this.save(state);
@@ -200,8 +236,17 @@ export class PlanRunner {
    * Leaves the inverter on Auto: sends Auto when the plan mode had set something else (or a
    * command of its own failed and may have been applied), and says why.
    */
-  private async fallback(state: PlanState, why: string, extra: { plan?: PlanMessage; planSummary?: PlanSummary } = {}, afterFailure = false): Promise<PlanTick> {
+  private async fallback(
+    state: PlanState, why: string, overridden: () => boolean,
+    extra: { plan?: PlanMessage; planSummary?: PlanSummary; bill?: PlanBill } = {}, afterFailure = false,
+  ): Promise<PlanTick> {
     const status = planFallbackStatus(why);
+    // A command from the flow that came in meanwhile is in charge: it is not undone.
+    if (overridden()) {
+      state.lastSent = null;
+      this.save(state);
+      return { kind: 'fallback', why, status, sent: [], ...extra };
+    }
     const mustUndo = !this.o.dryRun && (afterFailure || (state.lastSent !== null && state.lastSent.key !== AUTO_KEY));
     if (!mustUndo) return { kind: 'fallback', why, status, sent: [], ...extra };
     let result: RunResult;

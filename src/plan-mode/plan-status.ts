@@ -34,3 +34,8 @@ export function planStatus(result: PlanResult, socPctNow: number, zone?: string,
 export function planFallbackStatus(reason: string): NodeStatusView {
   return { fill: 'yellow', shape: 'ring', text: shortStatus(`auto: ${reason}`) };
 }
+
+/** A command from the flow came in while the plan was being made: the plan's is not sent. */
+export function planByHandStatus(): NodeStatusView {
+  return { fill: 'grey', shape: 'ring', text: shortStatus('plan: not sent, a command from the flow came first') };
+}
