@@ -36,6 +36,13 @@ export const PLAN_MODE_SWITCH_COST_CENTS = 15;
 /** A reading a read node took this recently is used as it is (one request per inverter and minute). */
 export const SHARED_READING_MS = 60_000;
 
+/**
+ * A shared reading whose own time is older than this by the plan's clock is read again. Redback
+ * stamps a minute's record some seconds into the minute, so a read node polling every minute
+ * leaves readings up to about 2 minutes old, which are shared as they are.
+ */
+export const REREAD_AGE_MS = 3 * 60_000;
+
 const AUTO_KEY = decisionKey({ command: 'auto', powerW: null, curtail: false });
 
 /** What the plan mode sends commands through: the control node's runner (validated, serialised, journalled). */
@@ -272,7 +279,11 @@ export class PlanRunner {
     const found = sites.flatMap((s) => s.inverters.map((i) => ({ siteId: s.siteId, serial: i.serial })))
       .find((t) => wanted === '' || t.serial.toUpperCase() === wanted);
     if (!found) throw new Error(wanted === '' ? 'the account has no inverter' : `inverter ${wanted} is not on this account`);
-    const dynamic = await this.o.account.recentDynamic(found.serial, this.o.sharedReadingMs ?? SHARED_READING_MS);
+    let dynamic = await this.o.account.recentDynamic(found.serial, this.o.sharedReadingMs ?? SHARED_READING_MS);
+    // The sharing window is wall time; on a faster clock (the demo's) a shared reading can be
+    // too old to plan on by the plan's own clock: read it again rather than fall back.
+    const takenMs = Date.parse(String(dynamic.TimestampUtc));
+    if (Number.isFinite(takenMs) && this.now() - takenMs > REREAD_AGE_MS) dynamic = await this.o.account.recentDynamic(found.serial, 0);
     const staticView = await orNull<StaticView>(() => this.o.account.staticData(found.serial));
     const partial: InverterReading = { siteId: found.siteId, serial: found.serial, dynamic, static: staticView, configuration: null };
     const configuration = hasBattery(partial) ? await orNull<InverterConfiguration>(() => this.o.account.configuration(found.serial)) : null;
