@@ -406,7 +406,19 @@ async function checkTypes(url, flows) {
   }
 }
 
-function demoFlows(simUrl) {
+/** The flow's Amber requests go to the simulator's feed (docs/amber-sim.md), which the flow names at its default port. */
+const FLOW_SIM_URL = 'http://127.0.0.1:8124';
+const PLAN_TICK_ID = 'redback-demo-plan-tick';
+/** The plan's tick: every 5 simulated minutes, but not more often than once a real second. */
+const PLAN_STEP_SIMULATED_S = 300;
+const PLAN_TICK_MIN_S = 1;
+
+/** Real seconds between two plan ticks at `speed`. */
+function planTickSeconds(speed) {
+  return Math.max(PLAN_TICK_MIN_S, +(PLAN_STEP_SIMULATED_S / speed).toFixed(3));
+}
+
+function demoFlows(simUrl, speed) {
   const flows = JSON.parse(fs.readFileSync(DEMO_FLOW, 'utf8'));
   const accounts = flows.filter((n) => n.type === 'redback-config');
   if (accounts.length === 0) throw new DemoError(`${DEMO_FLOW} has no redback-config node`);
@@ -415,6 +427,12 @@ function demoFlows(simUrl) {
     account.portalUrl = simUrl;
     account.credentials = { ...SIM_CREDENTIALS };
   }
+  for (const request of flows.filter((n) => n.type === 'http request' && String(n.url).startsWith(`${FLOW_SIM_URL}/`))) {
+    request.url = simUrl + request.url.slice(FLOW_SIM_URL.length);
+  }
+  const tick = flows.find((n) => n.id === PLAN_TICK_ID);
+  if (!tick) throw new DemoError(`${DEMO_FLOW} has no inject node ${PLAN_TICK_ID} (the plan's tick)`);
+  tick.repeat = String(planTickSeconds(speed));
   return flows;
 }
 
@@ -459,6 +477,14 @@ function simulated(speed, realMinutes) {
   if (minutes < 60) return say(minutes, 'minute');
   if (minutes < 48 * 60) return say(minutes / 60, 'hour');
   return say(minutes / 1440, 'day');
+}
+
+/** What the banner says about the plan: how often it runs, and how a button takes over. */
+function planBanner(speed) {
+  const every = planTickSeconds(speed);
+  const step = simulated(speed, every / 60);
+  return `The battery runs by the plan (redback-control's plan mode on the simulator's Amber prices): it plans every ${every === 1 ? 'real second' : `${every} real seconds`}\n` +
+    `(${step} of simulated time). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
 }
 
 function relative(p) {
@@ -545,7 +571,7 @@ async function main() {
     });
     await waitForNodeRed(url, nodeRed);
     if (stopping) return;
-    const flows = demoFlows(sim.url);
+    const flows = demoFlows(sim.url, options.speed);
     await checkTypes(url, flows);
     await deploy(url, flows);
     if (stopping) return;
@@ -560,6 +586,7 @@ async function main() {
             `the read node polls every 10 s, so each point on the charts is ${simulated(options.speed, 1 / 6)} after the last. Commands keep\n` +
             `real time: "30 min" runs for 30 real minutes, ${simulated(options.speed, 30)} of simulated time. --speed 1 keeps both clocks equal.\n`) +
         (options.realTimeStart ? '' : 'The simulated day starts at 06:00 at the site (Brisbane): --real-time-start starts it at the time there now.\n') +
+        planBanner(options.speed) +
         `The demo's own tab (examples/Demo.json) is deployed afresh on every start; your other tabs are kept. Node-RED's log: ${relative(logFile)}` +
         `${options.verbose ? ' (and here)' : ' (--verbose shows it here)'}.`,
     );
@@ -572,4 +599,4 @@ async function main() {
 
 if (require.main === module) void main();
 
-module.exports = { lastSunriseMs, parseArgs };
+module.exports = { lastSunriseMs, parseArgs, planTickSeconds };

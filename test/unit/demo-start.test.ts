@@ -1,4 +1,4 @@
-/** scripts/demo.js: where the demo's simulated day starts, and its --real-time-start option. */
+/** scripts/demo.js: where the demo's simulated day starts, its --real-time-start option, and how often the plan runs. */
 import path from 'path';
 import should from 'should';
 
@@ -6,6 +6,7 @@ import should from 'should';
 const demo = require(path.join(__dirname, '..', '..', '..', 'scripts', 'demo.js')) as {
   lastSunriseMs(nowMs: number, utcOffsetMinutes: number): number;
   parseArgs(argv: string[]): { realTimeStart: boolean };
+  planTickSeconds(speed: number): number;
 };
 
 const BRISBANE = 600;
@@ -30,5 +31,13 @@ describe('the demo\'s simulated day (scripts/demo.js)', () => {
   it('--real-time-start keeps the current time', () => {
     should(demo.parseArgs([]).realTimeStart).be.false();
     should(demo.parseArgs(['--real-time-start']).realTimeStart).be.true();
+  });
+
+  it('plans every 5 simulated minutes, at most once a real second', () => {
+    should(demo.planTickSeconds(1)).equal(300);
+    should(demo.planTickSeconds(60)).equal(5);
+    should(demo.planTickSeconds(7)).equal(42.857);
+    should(demo.planTickSeconds(300)).equal(1);
+    should(demo.planTickSeconds(600)).equal(1);
   });
 });
