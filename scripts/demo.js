@@ -426,6 +426,7 @@ const PLAN_TICK_ID = 'redback-demo-plan-tick';
 /** The plan's tick: every 5 simulated minutes, but not more often than once a real second. */
 const PLAN_STEP_SIMULATED_S = 300;
 const PLAN_TICK_MIN_S = 1;
+const BROWSER_OFFSET_ENV = 'DEMO_BROWSER_TZ_OFFSET';
 
 /** Real seconds between two plan ticks at `speed`. */
 function planTickSeconds(speed) {
@@ -443,6 +444,11 @@ function demoFlows(simUrl, speed) {
   }
   for (const request of flows.filter((n) => n.type === 'http request' && String(n.url).startsWith(`${FLOW_SIM_URL}/`))) {
     request.url = simUrl + request.url.slice(FLOW_SIM_URL.length);
+  }
+  // Node-RED runs in Brisbane's zone; the charts shift their points by the zone of this machine's
+  // browser (getTimezoneOffset's minutes), so their axes read Brisbane time (examples/Demo.json).
+  for (const tab of flows.filter((n) => n.type === 'tab')) {
+    tab.env = [...(tab.env || []).filter((e) => e.name !== BROWSER_OFFSET_ENV), { name: BROWSER_OFFSET_ENV, value: String(new Date().getTimezoneOffset()), type: 'num' }];
   }
   const tick = flows.find((n) => n.id === PLAN_TICK_ID);
   if (!tick) throw new DemoError(`${DEMO_FLOW} has no inject node ${PLAN_TICK_ID} (the plan's tick)`);
@@ -496,9 +502,9 @@ function simulated(speed, realMinutes) {
 /** What the banner says about the plan: how often it runs, and how a button takes over. */
 function planBanner(speed) {
   const every = planTickSeconds(speed);
-  const step = simulated(speed, every / 60);
-  return `The battery runs by the plan (redback-control's plan mode on the simulator's Amber prices): it plans every ${every === 1 ? 'real second' : `${every} real seconds`}\n` +
-    `(${step} of simulated time). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
+  const real = every === 1 ? 'real second' : every >= 60 ? `${+(every / 60).toFixed(1)} real minutes` : `${every} real seconds`;
+  return `The battery runs by the plan (redback-control's plan mode on the simulator's Amber prices): it plans every ${real}\n` +
+    `(${simulated(speed, every / 60)} of simulated time). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
 }
 
 function relative(p) {

@@ -24,7 +24,7 @@ const T0 = Date.parse(FIXED_START);
 const MINUTE = 60_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type PlanMsg = Msg & { plan: any; planSummary: any };
+type PlanMsg = Msg & { plan: any; planSummary: any; planBill: any };
 
 /** Negative for ten minutes (importing earns, exporting costs), dear all day after: charge at once. */
 const CHEAP_NOW: Step[] = [
@@ -120,6 +120,42 @@ describe('redback-control plan mode (node)', function () {
     const ends = Date.parse(spike.payload.endAt);
     should(ends).be.above(T0 + 10 * MINUTE).and.not.be.above(T0 + 21 * MINUTE);
     should(flow.caught).be.empty();
+  });
+
+  it('a command from the flow replaces the plan\'s until the next price message, which sends the plan\'s again', async () => {
+    await begin();
+    const flow = await load();
+    await charging(flow);
+    flow.send({ command: 'auto' });
+    await waitUntil(() => flow.out.some((m) => m.payload?.command === 'auto' && m.payload?.ok === true), 'the auto result');
+    await settle();
+    should(modeNow()).equal('Auto');
+    should((flow.node.context().get('plan') as { lastSent: unknown }).lastSent).be.null();
+    // The plan has nothing in force any more: the same prices send its charge again, as a first command.
+    await advance(MINUTE);
+    const again = await tick(flow, amberAnswer(iso(T0), CHEAP_NOW));
+    should(again.payload).have.properties({ ok: true, command: 'charge', reason: 'first' });
+    should(modeNow()).equal('ChargeBattery');
+    should(flow.caught).be.empty();
+  });
+
+  it('bills what the site imports and exports at the prices in force, beside what Auto would have paid (msg.planBill)', async () => {
+    await begin();
+    const flow = await load();
+    const first = await tick(flow, amberAnswer(iso(T0), CHEAP_NOW));
+    should(first.planBill).match({ since: /^2026-01-15T02:00/, costCents: 0, autoCostCents: 0, billedMinutes: 0 });
+    const counters = (): { importKWh: number; exportKWh: number } => sim.cloud.snapshot(entry()).counters;
+    const before = counters();
+    await advance(5 * MINUTE);
+    const second = await tick(flow, amberAnswer(iso(T0 + 5 * MINUTE), CHEAP_NOW.slice(1)));
+    const after = counters();
+    // The five minutes of charging, billed at the first answer's -10 c (import) and 5 c (export).
+    const expected = (after.importKWh - before.importKWh) * -10 + (after.exportKWh - before.exportKWh) * 5;
+    should(after.importKWh - before.importKWh).be.above(0.1);
+    should(second.planBill.costCents).be.approximately(expected, 0.02);
+    should(second.planBill.billedMinutes).equal(5);
+    should(second.planBill).have.properties(['autoCostCents', 'savingCents', 'autoSocPct']);
+    should(second.planBill.savingCents).be.approximately(second.planBill.autoCostCents - second.planBill.costCents, 0.011);
   });
 
   it("takes Home Assistant's Amber sensors ($/kWh, feed-in sign flipped) as well as Amber's answer", async () => {
