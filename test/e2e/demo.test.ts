@@ -201,7 +201,27 @@ describe('npm start: the demo (scripts/demo.js)', function () {
     should(comms!.messages.filter((m) => m.topic === 'status/redback-demo-read' && m.data?.fill !== 'green')).eql([]);
   });
 
-  it('a control command (the charge inject) makes the simulated ST10000 charge at 3 kW', async () => {
+  it("runs the battery by the plan from the start, on the simulator's Amber feed", async () => {
+    await waitFor('the NSW prices fetched from the simulator', 20_000, async () => {
+      const log = (await request(`${simUrl}/__sim/requests`)).body as { method: string; path: string; status: number }[];
+      return log.some((r) => r.method === 'GET' && r.path.startsWith('/v1/sites/01HSMAMBERNSW0000000000001/prices/current') && r.status === 200) ? true : undefined;
+    });
+    // The control node's status is the plan's command now: "plan: charge 4.6 kW until 06:35 · SoC 60%→80%".
+    const planned = await waitFor('a plan on the control node', 20_000, () =>
+      comms!.messages.find((m) => m.topic === 'status/redback-demo-control' && /^plan: /.test(String(m.data?.text))));
+    should(planned.data.fill).equal('green');
+    should(planned.data.text).match(/^plan: (auto|conserve|charge [\d.]+ kW|discharge [\d.]+ kW)( \+ curtail)? until \d\d:\d\d · SoC \d+%→\d+%$/);
+  });
+
+  it('a control command (the charge inject) turns the plan off and makes the simulated ST10000 charge at 3 kW', async () => {
+    // Any button (here the auto inject) turns the plan off first, so the battery stays as set.
+    const auto = await request(`${nrUrl}/inject/redback-demo-inject-auto`, { method: 'POST' });
+    should(auto.status).equal(200);
+    await waitFor('the ST10000 on Auto', 15_000, async () => {
+      const state = (await request(`${simUrl}/__sim/state`)).body;
+      const inverter = state.accounts[0].sites.flatMap((s: { inverters: unknown[] }) => s.inverters).find((i: { serial: string }) => i.serial === SERIAL);
+      return inverter.mode.mode === 'Auto' ? true : undefined;
+    });
     // Leave room in the battery so the charge shows as battery power.
     const set = await request(`${simUrl}/__sim/inverters/${SERIAL}`, {
       method: 'POST',
@@ -222,9 +242,10 @@ describe('npm start: the demo (scripts/demo.js)', function () {
     should(snapshot.mode.powerW).equal(3000);
     should(snapshot.batteryKW).be.approximately(-3, 0.01);
 
-    // The control node's output reached the debug node.
-    const debug = await waitFor('the control result in the debug sidebar', 10_000, () =>
-      comms!.messages.find((m) => m.topic === 'debug' && m.data?.id === 'redback-demo-control-debug'));
+    // The control node's output reached the debug node (the charge's result, not one of the plan's, which have a reason).
+    const isCharge = (m: CommsMessage): boolean => m.topic === 'debug' && m.data?.id === 'redback-demo-control-debug'
+      && /"command":"charge"/.test(String(m.data?.msg)) && !/"reason"/.test(String(m.data?.msg));
+    const debug = await waitFor('the control result in the debug sidebar', 10_000, () => comms!.messages.find(isCharge));
     should(JSON.parse(debug.data.msg as string)).containDeep({ ok: true, command: 'charge', mode: 'ChargeBattery', powerW: 3000, serial: SERIAL, method: 'schedule' });
 
     // The control node runs on the simulator's clock (settings.redbackClock): 30 minutes are 30
@@ -237,6 +258,9 @@ describe('npm start: the demo (scripts/demo.js)', function () {
     const schedules = await request(`${simUrl}/Api/v2/Schedule/By/SerialNumber/${SERIAL}`, {
       headers: { Authorization: `Bearer ${token.body.access_token as string}` },
     });
+    // The plan stayed off: no plan status since the command.
+    const since = comms!.messages.findIndex(isCharge);
+    should(comms!.messages.slice(since).filter((m) => m.topic === 'status/redback-demo-control' && /^plan: /.test(String(m.data?.text)))).eql([]);
     should(schedules.body.Data.Schedules).have.length(1);
     should(schedules.body.Data.Schedules[0].Duration).equal('00:30:00');
     const simNow = Date.parse((await request(`${simUrl}/__sim/state`)).body.now as string);
