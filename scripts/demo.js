@@ -423,17 +423,50 @@ async function checkTypes(url, flows) {
 /** The flow's Amber requests go to the simulator's feed (docs/amber-sim.md), which the flow names at its default port. */
 const FLOW_SIM_URL = 'http://127.0.0.1:8124';
 const PLAN_TICK_ID = 'redback-demo-plan-tick';
-/** The plan's tick: every 5 simulated minutes, but not more often than once a real second. */
-const PLAN_STEP_SIMULATED_S = 300;
-const PLAN_TICK_MIN_S = 1;
 const BROWSER_OFFSET_ENV = 'DEMO_BROWSER_TZ_OFFSET';
+/** Amber's price intervals: the plan runs once in each, one simulated minute into it. */
+const PRICE_INTERVAL_MS = 5 * 60_000;
+const PLAN_TICK_INTO_INTERVAL_MS = 60_000;
+/** Never more often than once a real second (at high speeds the plan skips intervals). */
+const PLAN_TICK_MIN_WALL_MS = 1000;
 
-/** Real seconds between two plan ticks at `speed`. */
-function planTickSeconds(speed) {
-  return Math.max(PLAN_TICK_MIN_S, +(PLAN_STEP_SIMULATED_S / speed).toFixed(3));
+/**
+ * When the demo presses the plan's inject next: one simulated minute into a price interval, at
+ * least PLAN_TICK_MIN_WALL_MS of real time from now. An inject repeating on the wall clock drifts
+ * against the intervals, and a tick that fetched the prices just before an interval ended would
+ * plan after it (100 ms of delay are 6 simulated seconds at 60x): stale prices, Auto.
+ */
+function nextPlanTick(simNowMs, speed) {
+  let simAtMs = Math.floor(simNowMs / PRICE_INTERVAL_MS) * PRICE_INTERVAL_MS + PLAN_TICK_INTO_INTERVAL_MS;
+  while (simAtMs <= simNowMs || (simAtMs - simNowMs) / speed < PLAN_TICK_MIN_WALL_MS) simAtMs += PRICE_INTERVAL_MS;
+  return { simAtMs, wallDelayMs: Math.round((simAtMs - simNowMs) / speed) };
 }
 
-function demoFlows(simUrl, speed) {
+/** Simulated minutes between two plan ticks at `speed`. */
+function planStepMinutes(speed) {
+  const first = nextPlanTick(0, speed);
+  return (nextPlanTick(first.simAtMs, speed).simAtMs - first.simAtMs) / 60_000;
+}
+
+/** Presses the plan's inject (Node-RED's /inject admin route) at each nextPlanTick; returns a stop function. */
+function drivePlanTicks(url, sim) {
+  let timer = null;
+  let stopped = false;
+  const schedule = () => {
+    if (stopped) return;
+    const { wallDelayMs } = nextPlanTick(sim.clock.now(), sim.clock.speed);
+    timer = setTimeout(() => {
+      http('POST', `${url}/inject/${PLAN_TICK_ID}`).catch(() => undefined).finally(schedule);
+    }, wallDelayMs);
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
+
+function demoFlows(simUrl) {
   const flows = JSON.parse(fs.readFileSync(DEMO_FLOW, 'utf8'));
   const accounts = flows.filter((n) => n.type === 'redback-config');
   if (accounts.length === 0) throw new DemoError(`${DEMO_FLOW} has no redback-config node`);
@@ -452,7 +485,9 @@ function demoFlows(simUrl, speed) {
   }
   const tick = flows.find((n) => n.id === PLAN_TICK_ID);
   if (!tick) throw new DemoError(`${DEMO_FLOW} has no inject node ${PLAN_TICK_ID} (the plan's tick)`);
-  tick.repeat = String(planTickSeconds(speed));
+  // The demo presses it itself, on the simulator's clock (drivePlanTicks); imported elsewhere it repeats.
+  tick.repeat = '';
+  tick.once = false;
   return flows;
 }
 
@@ -501,10 +536,9 @@ function simulated(speed, realMinutes) {
 
 /** What the banner says about the plan: how often it runs, and how a button takes over. */
 function planBanner(speed) {
-  const every = planTickSeconds(speed);
-  const real = every === 1 ? 'real second' : every >= 60 ? `${+(every / 60).toFixed(1)} real minutes` : `${every} real seconds`;
-  return `The battery runs by the plan (redback-control's plan mode on the simulator's Amber prices): it plans every ${real}\n` +
-    `(${simulated(speed, every / 60)} of simulated time). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
+  const minutes = planStepMinutes(speed);
+  return `The battery runs by the plan (redback-control's plan mode on the simulator's Amber prices): it plans every ${minutes} simulated\n` +
+    `minutes (${+((minutes * 60) / speed).toFixed(2)} real seconds). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
 }
 
 function relative(p) {
@@ -528,11 +562,13 @@ async function main() {
   let sim = null;
   let nodeRed = null;
   let stopping = null;
+  let stopPlanTicks = () => undefined;
 
   const nodeRedRunning = () => nodeRed && nodeRed.child.exitCode === null && nodeRed.child.signalCode === null;
   const stop = (exitCode, farewell) => {
     if (stopping) return stopping;
     stopping = (async () => {
+      stopPlanTicks();
       if (nodeRedRunning()) {
         nodeRed.child.kill('SIGINT');
         // Node-RED writes context to disk as it stops; give it time on a busy machine.
@@ -591,10 +627,11 @@ async function main() {
     });
     await waitForNodeRed(url, nodeRed);
     if (stopping) return;
-    const flows = demoFlows(sim.url, options.speed);
+    const flows = demoFlows(sim.url);
     await checkTypes(url, flows);
     await deploy(url, flows);
     if (stopping) return;
+    stopPlanTicks = drivePlanTicks(url, sim);
     log(
       '\nThe Redback demo is running. Press Ctrl-C to stop it.\n\n' +
         `  Dashboard:  ${url}/dashboard\n` +
@@ -619,4 +656,4 @@ async function main() {
 
 if (require.main === module) void main();
 
-module.exports = { lastSunriseMs, parseArgs, planTickSeconds };
+module.exports = { lastSunriseMs, parseArgs, nextPlanTick, planStepMinutes };

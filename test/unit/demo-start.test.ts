@@ -1,4 +1,4 @@
-/** scripts/demo.js: where the demo's simulated day starts, its --real-time-start option, and how often the plan runs. */
+/** scripts/demo.js: where the demo's simulated day starts, its --real-time-start option, and when the plan runs. */
 import path from 'path';
 import should from 'should';
 
@@ -6,7 +6,8 @@ import should from 'should';
 const demo = require(path.join(__dirname, '..', '..', '..', 'scripts', 'demo.js')) as {
   lastSunriseMs(nowMs: number, utcOffsetMinutes: number): number;
   parseArgs(argv: string[]): { realTimeStart: boolean };
-  planTickSeconds(speed: number): number;
+  nextPlanTick(simNowMs: number, speed: number): { simAtMs: number; wallDelayMs: number };
+  planStepMinutes(speed: number): number;
 };
 
 const BRISBANE = 600;
@@ -33,11 +34,18 @@ describe('the demo\'s simulated day (scripts/demo.js)', () => {
     should(demo.parseArgs(['--real-time-start']).realTimeStart).be.true();
   });
 
-  it('plans every 5 simulated minutes, at most once a real second', () => {
-    should(demo.planTickSeconds(1)).equal(300);
-    should(demo.planTickSeconds(60)).equal(5);
-    should(demo.planTickSeconds(7)).equal(42.857);
-    should(demo.planTickSeconds(300)).equal(1);
-    should(demo.planTickSeconds(600)).equal(1);
+  it('plans one simulated minute into each 5-minute price interval, at most once a real second', () => {
+    const T = Date.parse('2026-12-07T20:00:00Z');
+    const at = (now: number, speed: number): [string, number] => {
+      const next = demo.nextPlanTick(now, speed);
+      return [new Date(next.simAtMs).toISOString(), next.wallDelayMs];
+    };
+    should(at(T, 60)).eql(['2026-12-07T20:01:00.000Z', 1000]);
+    // Never at once, never less than a real second ahead.
+    should(at(T + 60_000, 60)).eql(['2026-12-07T20:06:00.000Z', 5000]);
+    should(at(T + 30_000, 1)).eql(['2026-12-07T20:01:00.000Z', 30_000]);
+    // At 600x an interval is half a real second: every other one.
+    should(at(T, 600)).eql(['2026-12-07T20:11:00.000Z', 1100]);
+    should([1, 60, 600].map(demo.planStepMinutes)).eql([5, 5, 10]);
   });
 });
