@@ -1,7 +1,7 @@
 /**
- * A newcomer's first hour, in a real browser: start the demo, see a reading and the sunrise on
- * the dashboard, press charge and see it applied, import *Basic read* in the editor, deploy, and
- * see a reading in the debug sidebar with still one account. Its screenshots (test-artifacts/editor/
+ * A newcomer's first hour, in a real browser: start the demo, see a reading, the sunrise and the
+ * plan on the dashboard, press charge (the plan goes off) and see it applied, import *Basic read*
+ * in the editor, deploy, and see a reading in the debug sidebar with still one account. Its screenshots (test-artifacts/editor/
  * newcomer-*.png) are where docs/demo-dashboard.png comes from.
  * The command's end ("until hh:mm") must be simulated time at the site, 30 simulated minutes after
  * the press: the demo puts the control node on the simulator's clock (docs/demo.md).
@@ -59,7 +59,7 @@ describe('a newcomer\'s first hour: demo, dashboard, charge, an example in the e
 
   it('the dashboard shows a reading: PV, load, grid, battery and SoC, in the simulated morning after sunrise', async () => {
     // Tall enough for the whole page, so the screenshot needs no resize (which redraws the charts).
-    dashboard = await browser.newPage({ viewport: { width: 1400, height: 1320 } });
+    dashboard = await browser.newPage({ viewport: { width: 1400, height: 1850 } });
     dashboard.on('pageerror', (err) => pageErrors.push(err.message));
     await dashboard.goto(`${demo.url}/dashboard/`);
     let time = '';
@@ -73,21 +73,27 @@ describe('a newcomer\'s first hour: demo, dashboard, charge, an example in the e
     should(await dashboardText(dashboard, 'Grid')).match(/^(import|export) (\d+ W|\d+\.\d kW)$/);
     should(await dashboardText(dashboard, 'Battery SoC')).match(/^\d+(\.\d)? %$/);
     should(await dashboardText(dashboard, 'Battery')).match(/^((dis)?charging (\d+ W|\d+\.\d kW)|idle)$/);
+    // The battery runs by the plan from the start: its command now, and who is in charge.
+    await waitFor(async () => /^plan: /.test(await dashboardText(dashboard, 'Command now')), 'the plan\'s command on the dashboard', 30_000);
+    should(await dashboardText(dashboard, 'In charge')).startWith('the plan');
+    should(await dashboardText(dashboard, 'Price feed')).startWith('ok');
     // The demo reads every 10 s (ten simulated minutes): let the charts gather the morning.
     await new Promise((r) => setTimeout(r, 45_000));
     await dashboard.screenshot({ path: path.join(ARTIFACTS, 'newcomer-dashboard.png') });
   });
 
-  it('pressing charge sends it for 30 simulated minutes, and the read-back says it was applied', async () => {
+  it('pressing charge turns the plan off and sends it for 30 simulated minutes, and the read-back says it was applied', async () => {
     const pressedAt = simulatedMinute(await dashboardText(dashboard, 'Simulated time (Brisbane)'));
     await dashboard.getByRole('button', { name: /charge 3 kW/i }).first().click();
     let last = '';
-    await waitFor(async () => /^charge 3000 W until \d\d:\d\d · sent$|applied/.test((last = await dashboardText(dashboard, 'Last command'))), `the command on the dashboard, have "${last}"`, 30_000);
+    await waitFor(async () => /^charge 3000 W until \d\d:\d\d · (sent|applied)$/.test((last = await dashboardText(dashboard, 'Last command'))), `the command on the dashboard, have "${last}"`, 30_000);
     // The end is the simulated time at the site 30 minutes on (the dashboard's clock lags by up to
     // one reading, ten simulated minutes at 60x), not the host's time.
     const until = /until (\d\d):(\d\d)/.exec(last)!;
     const minutesLater = (Number(until[1]) * 60 + Number(until[2]) - pressedAt + 1440) % 1440;
     should(minutesLater).be.within(30, 30 + 15);
+    // The button turned the plan off.
+    should(await dashboardText(dashboard, 'In charge')).startWith('you: a button turned the plan off');
     await waitFor(async () => /^charge 3000 W until \d\d:\d\d · applied$/.test((last = await dashboardText(dashboard, 'Last command'))), `"applied" on the dashboard, have "${last}"`, 60_000);
     await waitFor(async () => /ChargeBattery/.test(await dashboardText(dashboard, 'Inverter mode')), 'the inverter mode', 120_000);
     await dashboard.screenshot({ path: path.join(ARTIFACTS, 'newcomer-dashboard-charging.png') });
