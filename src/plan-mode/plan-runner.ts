@@ -213,15 +213,16 @@ export class PlanRunner {
       return this.fallback(state, `the plan's command was refused: ${messageOf(err)}`, overridden, { plan, planSummary: summary, bill });
     }
     const base = { kind: 'planned' as const, plan, planSummary: summary, payloads: [oneCommand(decision.payloads)], forecastSource, bill };
-    if (this.o.dryRun) return { ...base, status: planStatus(result, socNow, this.o.zone, true), reason: 'dryRun', sent: [] };
-
-    const reason = sendReason(state.lastSent, decision, Date.parse(result.now.until));
-    if (reason === 'unchanged') return { ...base, status: planStatus(result, socNow, this.o.zone), reason, sent: [] };
+    // A command from the flow came in while this tick waited for the reading: it stays in force.
     if (overridden()) {
       state.lastSent = null;
       this.save(state);
       return { ...base, status: planByHandStatus(), reason: 'byHand', sent: [] };
     }
+    if (this.o.dryRun) return { ...base, status: planStatus(result, socNow, this.o.zone, true), reason: 'dryRun', sent: [] };
+
+    const reason = sendReason(state.lastSent, decision, Date.parse(result.now.until));
+    if (reason === 'unchanged') return { ...base, status: planStatus(result, socNow, this.o.zone), reason, sent: [] };
 
     const sent: RunResult[] = [];
     try {
@@ -234,7 +235,8 @@ export class PlanRunner {
     } catch (err) {
       return this.fallback(state, `the command was refused: ${messageOf(err)}`, overridden, { plan, planSummary: summary, bill }, true);
     }
-    state.lastSent = { key: decision.key, endsAtMs: decision.endsAtMs, now: { command: sentNow.command, powerW: sentNow.powerW, curtail: sentNow.curtail } };
+    // A command from the flow that came in while this one was sent replaced it (the control path keeps the latest).
+    state.lastSent = overridden() ? null : { key: decision.key, endsAtMs: decision.endsAtMs, now: { command: sentNow.command, powerW: sentNow.powerW, curtail: sentNow.curtail } };
     this.save(state);
     return { ...base, status: planStatus(result, socNow, this.o.zone), reason, sent };
   }
