@@ -1,8 +1,9 @@
 /**
  * A newcomer's first hour, in a real browser: start the demo, see a reading, the sunrise and the
  * plan on the dashboard, press charge (the plan goes off) and see it applied, import *Basic read*
- * in the editor, deploy, and see a reading in the debug sidebar with still one account. Its screenshots (test-artifacts/editor/
- * newcomer-*.png) are where docs/demo-dashboard.png comes from.
+ * in the editor, deploy, and see a reading in the debug sidebar with still one account. Its
+ * screenshots are in test-artifacts/editor/newcomer-*.png (docs/demo-dashboard.png is the demo at
+ * the end of a simulated day, docs/demo.md).
  * The command's end ("until hh:mm") must be simulated time at the site, 30 simulated minutes after
  * the press: the demo puts the control node on the simulator's clock (docs/demo.md).
  */
