@@ -436,7 +436,14 @@ const PLAN_TICK_MIN_WALL_MS = 1000;
  * against the intervals, and a tick that fetched the prices just before an interval ended would
  * plan after it (100 ms of delay are 6 simulated seconds at 60x): stale prices, Auto.
  */
-function nextPlanTick(simNowMs, speed) {
+function nextPlanTick(simNowMs, speed, { soon = false } = {}) {
+  // The first tick comes at once when that is a minute or more from both ends of an interval
+  // (at --speed 1 the next interval's first minute can be 5 real minutes away).
+  const earliestMs = simNowMs + PLAN_TICK_MIN_WALL_MS * speed;
+  const intoMs = earliestMs % PRICE_INTERVAL_MS;
+  if (soon && intoMs >= PLAN_TICK_INTO_INTERVAL_MS && intoMs <= PRICE_INTERVAL_MS - PLAN_TICK_INTO_INTERVAL_MS) {
+    return { simAtMs: earliestMs, wallDelayMs: PLAN_TICK_MIN_WALL_MS };
+  }
   let simAtMs = Math.floor(simNowMs / PRICE_INTERVAL_MS) * PRICE_INTERVAL_MS + PLAN_TICK_INTO_INTERVAL_MS;
   while (simAtMs <= simNowMs || (simAtMs - simNowMs) / speed < PLAN_TICK_MIN_WALL_MS) simAtMs += PRICE_INTERVAL_MS;
   return { simAtMs, wallDelayMs: Math.round((simAtMs - simNowMs) / speed) };
@@ -452,9 +459,11 @@ function planStepMinutes(speed) {
 function drivePlanTicks(url, sim) {
   let timer = null;
   let stopped = false;
+  let first = true;
   const schedule = () => {
     if (stopped) return;
-    const { wallDelayMs } = nextPlanTick(sim.clock.now(), sim.clock.speed);
+    const { wallDelayMs } = nextPlanTick(sim.clock.now(), sim.clock.speed, { soon: first });
+    first = false;
     timer = setTimeout(() => {
       http('POST', `${url}/inject/${PLAN_TICK_ID}`).catch(() => undefined).finally(schedule);
     }, wallDelayMs);
@@ -537,8 +546,10 @@ function simulated(speed, realMinutes) {
 /** What the banner says about the plan: how often it runs, and how a button takes over. */
 function planBanner(speed) {
   const minutes = planStepMinutes(speed);
+  const realS = (minutes * 60) / speed;
+  const real = realS >= 60 ? `${+(realS / 60).toFixed(1)} real minutes` : realS === 1 ? "a real second" : `${+realS.toFixed(2)} real seconds`;
   return `The battery runs by the plan (redback-control's plan mode on the simulator's Amber prices): it plans every ${minutes} simulated\n` +
-    `minutes (${+((minutes * 60) / speed).toFixed(2)} real seconds). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
+    `minutes (${real}). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
 }
 
 function relative(p) {

@@ -6,7 +6,7 @@ import should from 'should';
 const demo = require(path.join(__dirname, '..', '..', '..', 'scripts', 'demo.js')) as {
   lastSunriseMs(nowMs: number, utcOffsetMinutes: number): number;
   parseArgs(argv: string[]): { realTimeStart: boolean };
-  nextPlanTick(simNowMs: number, speed: number): { simAtMs: number; wallDelayMs: number };
+  nextPlanTick(simNowMs: number, speed: number, options?: { soon?: boolean }): { simAtMs: number; wallDelayMs: number };
   planStepMinutes(speed: number): number;
 };
 
@@ -47,5 +47,10 @@ describe('the demo\'s simulated day (scripts/demo.js)', () => {
     // At 600x an interval is half a real second: every other one.
     should(at(T, 600)).eql(['2026-12-07T20:11:00.000Z', 1100]);
     should([1, 60, 600].map(demo.planStepMinutes)).eql([5, 5, 10]);
+    // The first one comes at once (a real second on) when that is a minute or more from both ends of an interval.
+    should(demo.nextPlanTick(T + 2 * 60_000, 1, { soon: true })).eql({ simAtMs: T + 2 * 60_000 + 1000, wallDelayMs: 1000 });
+    should(demo.nextPlanTick(T + 30_000, 1, { soon: true }).simAtMs).equal(T + 60_000);
+    should(demo.nextPlanTick(T + 4 * 60_000 + 30_000, 1, { soon: true }).simAtMs).equal(T + 6 * 60_000);
+    should(demo.nextPlanTick(T + 2 * 60_000, 60, { soon: true })).eql({ simAtMs: T + 3 * 60_000, wallDelayMs: 1000 });
   });
 });
