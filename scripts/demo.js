@@ -547,7 +547,7 @@ function simulated(speed, realMinutes) {
 function planBanner(speed) {
   const minutes = planStepMinutes(speed);
   const realS = (minutes * 60) / speed;
-  const real = realS >= 60 ? `${+(realS / 60).toFixed(1)} real minutes` : realS === 1 ? "a real second" : `${+realS.toFixed(2)} real seconds`;
+  const real = realS >= 60 ? `${+(realS / 60).toFixed(1)} real minutes` : realS === 1 ? 'a real second' : `${+realS.toFixed(2)} real seconds`;
   return `The battery runs by the plan (redback-control's plan mode on the simulator's Amber prices): it plans every ${minutes} simulated\n` +
     `minutes (${real}). A button on the dashboard turns the plan off; "Run by the plan" turns it on again.\n`;
 }
