@@ -2,44 +2,21 @@
  * Solcast's PV forecast from Home Assistant (BJReplay/ha-solcast-solar's daily sensors, their
  * `detailedForecast` attribute: half hours `{period_start, pv_estimate10, pv_estimate,
  * pv_estimate90}` in kW, `dampening_factor` when automated dampening is on) into the plan mode's
- * load/PV slots. The sensors are built in that documented shape (docs/plan-mode.md).
+ * load/PV slots. The sensors are built in that documented shape (test/helpers/ha-sensors.ts).
  */
 import should from 'should';
 import {
   chooseForecast, learnReading, newProfile, PlanInputError, profileLoadAt, solcastToForecast, isSolcastForecast,
 } from '../../src/plan-mode';
+import { clearDayPvKW, solcastDailySensor } from '../helpers/ha-sensors';
 
 const ZONE = 'Australia/Brisbane';
 const HALF_HOUR = 1_800_000;
 const DAY_START = Date.parse('2026-01-15T00:00:00+10:00');
 
-/** A bell of PV over the day: `peakKW` at 12:00, nothing before 05:00 or after 19:00 (Brisbane). */
-function pvAt(ms: number, peakKW: number): number {
-  const hour = (ms - DAY_START) / 3_600_000 % 24;
-  return hour < 5 || hour >= 19 ? 0 : Number((peakKW * Math.sin(((hour - 5) / 14) * Math.PI)).toFixed(4));
-}
-
-const offsetIso = (ms: number): string => new Date(ms + 36_000_000).toISOString().replace(/\.000Z$/, '+10:00');
-
-/** One daily sensor's state as the HA nodes give it: 48 half hours from `dayStartMs`. */
-function dailySensor(dayStartMs: number, peakKW: number, dampening = false): Record<string, unknown> {
-  const detailedForecast = Array.from({ length: 48 }, (_, i) => {
-    const t = dayStartMs + i * HALF_HOUR;
-    const estimate = pvAt(t, peakKW);
-    return {
-      period_start: offsetIso(t),
-      ...(dampening ? { dampening_factor: 0.9 } : {}),
-      pv_estimate10: Number((estimate * 0.6).toFixed(4)),
-      pv_estimate: estimate,
-      pv_estimate90: Number((estimate * 1.2).toFixed(4)),
-    };
-  });
-  const total = detailedForecast.reduce((sum, p) => sum + p.pv_estimate / 2, 0);
-  return { entity_id: 'sensor.solcast_pv_forecast_forecast_today', state: total.toFixed(2), attributes: { detailedForecast, unit_of_measurement: 'kWh' } };
-}
-
-const today = dailySensor(DAY_START, 6.5);
-const tomorrow = dailySensor(DAY_START + 48 * HALF_HOUR, 4, true);
+const today = solcastDailySensor('sensor.solcast_pv_forecast_forecast_today', DAY_START, 6.5);
+const tomorrow = solcastDailySensor('sensor.solcast_pv_forecast_forecast_tomorrow', DAY_START + 48 * HALF_HOUR, 4, { dampening: true });
+const pvAt = (ms: number, peakKW: number): number => clearDayPvKW(ms, DAY_START, peakKW);
 
 function refusal(value: unknown): PlanInputError {
   try {
@@ -70,7 +47,7 @@ describe('plan mode: Solcast through Home Assistant', () => {
   });
 
   it('takes the attributes alone, another estimate, and a constant load', () => {
-    const attrs = (today as { attributes: unknown }).attributes;
+    const attrs = today.attributes;
     const slots = solcastToForecast({ solcast: [attrs], estimate: 'pv_estimate10', loadW: 750 });
     should(slots[24]).have.properties({ loadW: 750, pvW: Math.round(6.5 * 0.6 * 1000) });
     should(solcastToForecast({ solcast: [attrs], estimate: 'pv_estimate90' })[24].pvW).equal(Math.round(6.5 * 1.2 * 1000));
