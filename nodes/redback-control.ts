@@ -12,6 +12,7 @@ import { parseControlSettings, parsePriceStrategy, type ControlNodeConfig, type 
 import { failureStatus } from '../src/control/status-text';
 import { planRespond, takenByPlan } from '../src/plan-mode/plan-messages';
 import { PlanRunner } from '../src/plan-mode/plan-runner';
+import { clockFromSetting, type Clock } from '../src/util/clock';
 import { errorText } from '../src/util/error-text';
 
 type AccountNode = Node & AccountProvider;
@@ -33,9 +34,11 @@ export = function register(RED: NodeAPI): void {
     if (!accountNode) return refuse('redback-control needs a Redback account (redback-config)', false, 'no Redback account');
     let settings: RunnerSettings;
     let strategy: PriceStrategy | null;
+    let clock: Clock;
     try {
       settings = parseControlSettings(config, node.id, () => randomBytes(8).toString('hex'));
       strategy = parsePriceStrategy(config);
+      clock = clockFromSetting((RED.settings as { redbackClock?: unknown }).redbackClock);
     } catch (err) {
       return refuse((err as Error).message, true);
     }
@@ -49,7 +52,7 @@ export = function register(RED: NodeAPI): void {
           node.status(revertStatus(err, retry));
           if (err) node.error(errorText(err), REVERT_MESSAGE);
         },
-      });
+      }, clock);
       runner.start();
       return runner;
     };
@@ -63,6 +66,7 @@ export = function register(RED: NodeAPI): void {
         memory: { get: () => context.get(PLAN_KEY), set: (v) => context.set(PLAN_KEY, v) },
         serial: settings.serial,
         dryRun: settings.dryRun,
+        now: () => clock.now(),
       });
       return planRunner;
     };

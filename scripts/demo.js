@@ -172,9 +172,9 @@ function lastSunriseMs(nowMs, utcOffsetMinutes) {
 async function startSimulator(options) {
   const { RedbackSimulator, defaultAccount } = require(path.join(ROOT, 'dist', 'src', 'sim'));
   const start = options.realTimeStart ? undefined : lastSunriseMs(Date.now(), defaultAccount().sites[0].utcOffsetMinutes);
-  // Node-RED keeps real time while the simulator runs faster: the simulator reads command times as
-  // wall-clock times, so "charge for 30 minutes" starts now and lasts 30 real minutes.
-  const sim = new RedbackSimulator({ host: '127.0.0.1', port: options.simPort, clock: { start, speed: options.speed }, wallClockControls: true });
+  // Node-RED's control node follows this clock (settings.redbackClock, see simulatedClockSetting):
+  // "charge for 30 minutes" lasts 30 simulated minutes.
+  const sim = new RedbackSimulator({ host: '127.0.0.1', port: options.simPort, clock: { start, speed: options.speed } });
   try {
     await sim.start();
   } catch (err) {
@@ -292,7 +292,18 @@ function removeLastDemo(dir) {
   }
 }
 
-function writeUserDir(options, port) {
+/** The demo's site is in Brisbane: Node-RED shows times there, as the dashboard does. */
+const SITE_TIME_ZONE = 'Australia/Brisbane';
+
+/**
+ * The Node-RED setting that puts the control node on the simulator's clock (src/util/clock.ts):
+ * the simulated instant at one wall-clock instant, and the speed.
+ */
+function simulatedClockSetting(sim) {
+  return { simulatedAtMs: sim.clock.now(), wallAtMs: Date.now(), speed: sim.clock.speed };
+}
+
+function writeUserDir(options, port, sim) {
   const dir = options.userDir;
   checkUserDirIsOurs(dir);
   fs.mkdirSync(dir, { recursive: true });
@@ -313,6 +324,8 @@ function writeUserDir(options, port) {
     telemetry: { enabled: false, updateNotification: false },
     editorTheme: { tours: false },
     logging: { console: { level: 'info', metrics: false, audit: false } },
+    // Commands, their ends and the plan run on the simulator's clock, not the host's.
+    redbackClock: simulatedClockSetting(sim),
   };
   const file = path.join(dir, 'settings.js');
   fs.writeFileSync(
@@ -334,6 +347,7 @@ function resolveNodeRed() {
 function startNodeRed(options, settingsFile, logFile) {
   const child = spawn(process.execPath, [resolveNodeRed(), '-u', options.userDir, '-s', settingsFile], {
     cwd: ROOT,
+    env: { ...process.env, TZ: SITE_TIME_ZONE },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = fs.createWriteStream(logFile, { flags: 'w' });
@@ -528,7 +542,7 @@ async function main() {
     if (stopping) return;
     sim = await startSimulator(options);
     if (stopping) return;
-    const settingsFile = writeUserDir(options, nodeRedPort);
+    const settingsFile = writeUserDir(options, nodeRedPort, sim);
     const logFile = path.join(options.userDir, 'node-red.log');
     const url = `http://127.0.0.1:${nodeRedPort}`;
     log(`Starting Node-RED on ${url} (user directory ${relative(options.userDir)}, log in ${relative(logFile)})...`);
@@ -557,8 +571,8 @@ async function main() {
         (options.speed === 1
           ? 'Simulated time runs at real speed; the read node polls every 10 s, so the charts gain a point every 10 s.\n'
           : `Simulated time runs ${options.speed}x faster than real time (${simulated(options.speed, 1)} per real minute);\n` +
-            `the read node polls every 10 s, so each point on the charts is ${simulated(options.speed, 1 / 6)} after the last. Commands keep\n` +
-            `real time: "30 min" runs for 30 real minutes, ${simulated(options.speed, 30)} of simulated time. --speed 1 keeps both clocks equal.\n`) +
+            `the read node polls every 10 s, so each point on the charts is ${simulated(options.speed, 1 / 6)} after the last. Commands run\n` +
+            `on the simulator's clock too: "30 min" lasts 30 simulated minutes (${+(30 / options.speed).toFixed(2)} real minutes), and every time shown is Brisbane's.\n`) +
         (options.realTimeStart ? '' : 'The simulated day starts at 06:00 at the site (Brisbane): --real-time-start starts it at the time there now.\n') +
         `The demo's own tab (examples/Demo.json) is deployed afresh on every start; your other tabs are kept. Node-RED's log: ${relative(logFile)}` +
         `${options.verbose ? ' (and here)' : ' (--verbose shows it here)'}.`,

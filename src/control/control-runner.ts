@@ -19,6 +19,7 @@ import { ControlExecutor, type ControlOutcome, type ExecutorSettings } from './e
 import { LatestWinsQueue, SUPERSEDED } from './latest-wins-queue';
 import { findEnvelope } from './command-plan';
 import { readBack, readBackEnvelope, type EnvelopeSeen, type ReadBackResult, type ReportedMode } from './read-back';
+import { sleepOn, systemClock, type Clock } from '../util/clock';
 
 export interface RunnerSettings extends ExecutorSettings {
   durationMinutes: number;
@@ -48,14 +49,12 @@ export interface RunnerEvents {
 /** A failed revert to Auto is tried again after 5 s, 15 s, 30 s, then every minute. */
 export const REVERT_RETRY_MS: readonly number[] = [5_000, 15_000, 30_000, 60_000];
 
-/** The longest delay Node's setTimeout holds (a longer one fires at once, with a warning). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class ControlRunner {
   private readonly executor: ControlExecutor;
   private readonly queue = new LatestWinsQueue<RunResult>();
   private readonly abort = new AbortController();
-  private revertTimer: NodeJS.Timeout | null = null;
+  /** Cancels the armed revert (or its retry); null when none is armed. */
+  private revertTimer: (() => void) | null = null;
   /** Stops the read-back under way; a new command replaces what the node sent before. */
   private readBackAbort: AbortController | null = null;
   /** The end of the chain of executor jobs (see exclusive()). */
@@ -66,9 +65,13 @@ export class ControlRunner {
     private readonly settings: RunnerSettings,
     private readonly store: StateStore,
     private readonly events: RunnerEvents,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
-    this.executor = new ControlExecutor(account, settings, store, now);
+    this.executor = new ControlExecutor(account, settings, store, () => clock.now(), (ms) => sleepOn(clock, ms));
+  }
+
+  private now(): number {
+    return this.clock.now();
   }
 
   /**
@@ -127,7 +130,7 @@ export class ControlRunner {
   close(): void {
     this.abort.abort();
     this.queue.clear();
-    if (this.revertTimer) clearTimeout(this.revertTimer);
+    this.revertTimer?.();
     this.revertTimer = null;
   }
 
@@ -190,6 +193,7 @@ export class ControlRunner {
       intervalMs: this.settings.readBackIntervalMs,
       delayMs: Math.max(0, cmd.startAtMs - this.now()),
       signal: own.signal,
+      clock: this.clock,
     };
     const finish = (): void => {
       this.abort.signal.removeEventListener('abort', onClose);
@@ -245,19 +249,14 @@ export class ControlRunner {
    * fails tries again after REVERT_RETRY_MS (`attempt` counts the failures so far).
    */
   private armRevert(attempt = 0): void {
-    if (this.revertTimer) clearTimeout(this.revertTimer);
+    this.revertTimer?.();
     this.revertTimer = null;
     const revert = this.store.load().portalRevert;
     if (!revert || this.abort.signal.aborted) return;
-    const waitMs = Math.max(0, revert.atMs - this.now());
-    if (waitMs > MAX_TIMER_MS) {
-      this.revertTimer = setTimeout(() => this.armRevert(attempt), MAX_TIMER_MS);
-      return;
-    }
-    this.revertTimer = setTimeout(() => {
+    this.revertTimer = this.clock.after(revert.atMs - this.now(), () => {
       this.revertTimer = null;
       this.sendRevert(revert, attempt);
-    }, waitMs);
+    });
   }
 
   private sendRevert(revert: { serial: string; atMs: number }, attempt: number): void {
@@ -271,12 +270,12 @@ export class ControlRunner {
         this.events.reverted(err, { attempt: attempt + 1, inMs });
         // Again soon, unless a newer command has set its own revert meanwhile (then it is re-armed).
         if (this.revertTimer) return;
-        this.revertTimer = setTimeout(() => {
+        this.revertTimer = this.clock.after(inMs, () => {
           this.revertTimer = null;
           const now = this.store.load().portalRevert;
           if (now && now.serial === revert.serial && now.atMs === revert.atMs) this.sendRevert(now, attempt + 1);
           else this.armRevert();
-        }, inMs);
+        });
       },
     );
   }

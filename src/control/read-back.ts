@@ -3,7 +3,7 @@
  * was asked, on the next few cloud refreshes: "accepted but never applied" is the complaint users
  * of similar nodes make most.
  */
-import { sleep } from '../http/backoff';
+import { sleepOn, systemClock, type Clock } from '../util/clock';
 
 export interface ReportedMode {
   mode: string | null;
@@ -26,6 +26,8 @@ export interface ReadBackOptions {
   /** Extra wait before the first read, e.g. until a later start. */
   delayMs?: number;
   signal: AbortSignal;
+  /** Whose time the spacing is in; default the host's. */
+  clock?: Clock;
 }
 
 export async function readBack(
@@ -37,7 +39,7 @@ export async function readBack(
   const intervalMs = options.intervalMs ?? 60_000;
   let reported: ReportedMode | null = null;
   for (let i = 1; i <= checks; i++) {
-    await sleep(intervalMs + (i === 1 ? options.delayMs ?? 0 : 0), options.signal);
+    await sleepOn(options.clock ?? systemClock, intervalMs + (i === 1 ? options.delayMs ?? 0 : 0), options.signal);
     try {
       reported = await read();
     } catch {
@@ -69,7 +71,7 @@ export async function readBackEnvelope(read: () => Promise<EnvelopeSeen>, option
   const intervalMs = options.intervalMs ?? 60_000;
   let last: EnvelopeSeen | null = null;
   for (let i = 1; i <= checks; i++) {
-    await sleep(intervalMs + (i === 1 ? options.delayMs ?? 0 : 0), options.signal);
+    await sleepOn(options.clock ?? systemClock, intervalMs + (i === 1 ? options.delayMs ?? 0 : 0), options.signal);
     try {
       last = await read();
     } catch {

@@ -227,8 +227,8 @@ describe('npm start: the demo (scripts/demo.js)', function () {
       comms!.messages.find((m) => m.topic === 'debug' && m.data?.id === 'redback-demo-control-debug'));
     should(JSON.parse(debug.data.msg as string)).containDeep({ ok: true, command: 'charge', mode: 'ChargeBattery', powerW: 3000, serial: SERIAL, method: 'schedule' });
 
-    // Node-RED keeps real time: the demo maps the schedule onto the faster simulated clock, so
-    // 30 real minutes are 300 simulated hours at 600x.
+    // The control node runs on the simulator's clock (settings.redbackClock): 30 minutes are 30
+    // simulated minutes, from the simulated now, even at 600x.
     const token = await request(`${simUrl}/Api/v2/Auth/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -238,7 +238,10 @@ describe('npm start: the demo (scripts/demo.js)', function () {
       headers: { Authorization: `Bearer ${token.body.access_token as string}` },
     });
     should(schedules.body.Data.Schedules).have.length(1);
-    should(schedules.body.Data.Schedules[0].Duration).equal('12.12:00:00');
+    should(schedules.body.Data.Schedules[0].Duration).equal('00:30:00');
+    const simNow = Date.parse((await request(`${simUrl}/__sim/state`)).body.now as string);
+    const startUtc = Date.parse(`${String(schedules.body.Data.Schedules[0].StartTimeUtc).replace(/Z?$/, 'Z')}`);
+    should(simNow - startUtc).be.within(0, 30 * 60_000);
   });
 
   it('stops Node-RED and the simulator on SIGINT and exits 0', async () => {

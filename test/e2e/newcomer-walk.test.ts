@@ -3,9 +3,8 @@
  * the dashboard, press charge and see it applied, import *Basic read* in the editor, deploy, and
  * see a reading in the debug sidebar with still one account. Its screenshots (test-artifacts/editor/
  * newcomer-*.png) are where docs/demo-dashboard.png comes from.
- *
- * Not asserted yet: that the command's end ("until hh:mm") is simulated time. Commands in the demo
- * still run on the host's clock (issue 18, item 4), so the end shown is the host's.
+ * The command's end ("until hh:mm") must be simulated time at the site, 30 simulated minutes after
+ * the press: the demo puts the control node on the simulator's clock (docs/demo.md).
  */
 import fs from 'fs';
 import os from 'os';
@@ -15,6 +14,13 @@ import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, deploy, launchBrowser, screenshot, waitFor } from '../helpers/editor-browser';
 import { startDemo, type DemoProcess } from '../helpers/demo-process';
 
+
+/** Minutes since midnight of the dashboard's "2026-12-07 06:15". */
+function simulatedMinute(text: string): number {
+  const m = /(\d\d):(\d\d)$/.exec(text);
+  if (!m) throw new Error(`no simulated time on the dashboard: "${text}"`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
 
 /** The value a dashboard ui-text shows beside its label ('' until it has one). */
 async function dashboardText(page: Page, label: string): Promise<string> {
@@ -72,11 +78,17 @@ describe('a newcomer\'s first hour: demo, dashboard, charge, an example in the e
     await dashboard.screenshot({ path: path.join(ARTIFACTS, 'newcomer-dashboard.png') });
   });
 
-  it('pressing charge sends it, and the read-back says it was applied', async () => {
+  it('pressing charge sends it for 30 simulated minutes, and the read-back says it was applied', async () => {
+    const pressedAt = simulatedMinute(await dashboardText(dashboard, 'Simulated time (Brisbane)'));
     await dashboard.getByRole('button', { name: /charge 3 kW/i }).first().click();
     let last = '';
     await waitFor(async () => /^charge 3000 W until \d\d:\d\d · sent$|applied/.test((last = await dashboardText(dashboard, 'Last command'))), `the command on the dashboard, have "${last}"`, 30_000);
-    await waitFor(async () => /^charge 3000 W until \d\d:\d\d · applied$/.test((last = await dashboardText(dashboard, 'Last command'))), `"applied" on the dashboard, have "${last}"`, 200_000);
+    // The end is the simulated time at the site 30 minutes on (the dashboard's clock lags by up to
+    // one reading, ten simulated minutes at 60x), not the host's time.
+    const until = /until (\d\d):(\d\d)/.exec(last)!;
+    const minutesLater = (Number(until[1]) * 60 + Number(until[2]) - pressedAt + 1440) % 1440;
+    should(minutesLater).be.within(30, 30 + 15);
+    await waitFor(async () => /^charge 3000 W until \d\d:\d\d · applied$/.test((last = await dashboardText(dashboard, 'Last command'))), `"applied" on the dashboard, have "${last}"`, 60_000);
     await waitFor(async () => /ChargeBattery/.test(await dashboardText(dashboard, 'Inverter mode')), 'the inverter mode', 120_000);
     await dashboard.screenshot({ path: path.join(ARTIFACTS, 'newcomer-dashboard-charging.png') });
     should(pageErrors).eql([]);

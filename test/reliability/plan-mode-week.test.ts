@@ -15,6 +15,7 @@ import { RedbackAccount } from '../../src/account/account';
 import { ControlRunner } from '../../src/control/control-runner';
 import { emptyState, type ControlState, type StateStore } from '../../src/control/control-state';
 import { PlanRunner, type PlanTick } from '../../src/plan-mode/plan-runner';
+import { followingClock } from '../../src/util/clock';
 import { DEFAULT_AMBER_KEY, DEFAULT_AMBER_SITES, type RedbackSimulator } from '../../src/sim';
 import { accountFor } from '../helpers/account';
 import { startSim } from '../helpers/sim';
@@ -63,7 +64,7 @@ describe('plan mode over a simulated week (simulator clock)', function () {
     control = new ControlRunner(account, {
       nodeId: 'week', serial: ST, method: 'schedule', dryRun: false, random: () => Math.random().toString(16).slice(2, 10),
       durationMinutes: 30, prices: null, readBackChecks: 0,
-    }, memoryStore(), { reverted: () => undefined }, now);
+    }, memoryStore(), { reverted: () => undefined }, followingClock(now, 0));
   });
   after(async () => {
     control.close();
