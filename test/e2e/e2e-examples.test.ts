@@ -366,6 +366,9 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
     const [plan] = example.filter((n) => n.type === 'redback-control');
     should(plan).have.properties({ priceStrategy: 'plan', pricePolicy: true, dryRun: true });
     // What Home Assistant would hold: Amber's sensors from the simulator's feed, a clear day of Solcast's.
+    // Taken early enough in a 5-minute interval that its current interval is still current at the tick.
+    const toNextInterval = 300_000 - (Date.now() % 300_000);
+    if (toNextInterval < 20_000) await realDelay(toNextInterval + 2000);
     const answer = await request(`${sim!.url}/v1/sites/${AMBER_SITE_ID}/prices/current?next=288&previous=0`, { headers: { Authorization: `Bearer ${AMBER_API_KEY}` } });
     should(answer.status).equal(200);
     const day = 86_400_000;
