@@ -1,6 +1,7 @@
 /**
- * Solcast's PV forecast as Home Assistant's Solcast integration (BJReplay/ha-solcast-solar) gives
- * it → the plan mode's load/PV slots. See docs/plan-mode.md, "Solcast through Home Assistant".
+ * Solcast's PV forecast as Home Assistant's Solcast PV Forecast integration gives it → the plan
+ * mode's load/PV slots. Its fields and their source: docs/plan-mode.md, "Solcast through Home
+ * Assistant".
  *
  * Input (`msg.forecast`): `{solcast: [today, tomorrow, ...], estimate?, loadW?}`, each element the
  * state object of a daily forecast sensor (`sensor.solcast_pv_forecast_forecast_today`, `…_tomorrow`)

@@ -1,5 +1,5 @@
 /**
- * Solcast's PV forecast from Home Assistant (BJReplay/ha-solcast-solar's daily sensors, their
+ * Solcast's PV forecast from Home Assistant (the Solcast integration's daily sensors, their
  * `detailedForecast` attribute: half hours `{period_start, pv_estimate10, pv_estimate,
  * pv_estimate90}` in kW, `dampening_factor` when automated dampening is on) into the plan mode's
  * load/PV slots. The sensors are built in that documented shape (test/helpers/ha-sensors.ts).
