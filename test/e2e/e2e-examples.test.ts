@@ -284,6 +284,12 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
     }
   });
 
+  it('gives every example with Home Assistant nodes the same server node, so importing a second keeps the first', () => {
+    const servers = [...flows.values()].flatMap((flow) => flow.filter((n) => n.type === 'server'));
+    should(servers.length).be.above(1);
+    for (const server of servers) should(server).eql(servers[0]);
+  });
+
   it('runs "Manual control" on an account with several inverters: it names its inverter', async () => {
     const file = files.find((f) => path.basename(f) === 'Manual control.json')!;
     const example = flows.get(file)!;
