@@ -8,10 +8,13 @@ export type { AmberIntervalOut } from './amber-shape';
 export { priceSeries, pointAt, type PricePoint } from './amber-series';
 export { isHomeAssistantPrices, homeAssistantToAmber } from './ha-prices';
 export {
-  newProfile, learnReading, profileForecast, restoreProfile, SLOTS, SLOT_MINUTES,
+  newProfile, learnReading, profileForecast, profileLoadAt, restoreProfile, SLOTS, SLOT_MINUTES,
   type LoadPvProfile, type ProfileSlot, type SiteReading,
 } from './load-profile';
 export { parseFlowForecast, MAX_FORECAST_SLOTS } from './flow-forecast';
+export {
+  isSolcastForecast, solcastToForecast, SOLCAST_ESTIMATES, SOLCAST_PERIOD_MINUTES, type SolcastEstimate, type SolcastSlot,
+} from './solcast-forecast';
 export { chooseForecast, type ForecastChoice } from './forecast-choice';
 export { buildPlannerInput, MAX_READING_AGE_MS, type BatteryState, type InverterLimitsPayload, type PlanInputSources } from './planner-input';
 export { simulateAuto, meanPower, type AutoResult, type Window } from './auto-simulation';

@@ -84,6 +84,11 @@ export function profileForecast(profile: LoadPvProfile, nowMs: number, hours = 2
   return out;
 }
 
+/** The profile's house load at `ms` (the slot of its local half hour), whole W. */
+export function profileLoadAt(profile: LoadPvProfile, ms: number): number {
+  return Math.round(profile.slots[slotIndex(ms, profile.zone)].loadW);
+}
+
 /**
  * A profile read back from a context store. Anything that is not a profile of this version (a
  * first run, an older format, a damaged value, another zone) gives a fresh one and says why.

@@ -44,8 +44,14 @@ export function planRespond<M extends { payload?: unknown; topic?: string }>(tic
     }))];
   });
   return {
-    message: { ...msg, payload: planTickPayload(tick), plan: tick.plan, planSummary: tick.planSummary, planBill: tick.bill },
+    message: { ...msg, payload: planTickPayload(tick), plan: tick.plan, planSummary: summaryOf(tick), planBill: tick.bill },
     status: tick.status,
     readBacks,
   };
+}
+
+/** The summary with the load/PV forecast it was planned on (`flow`: msg.forecast, `profile`: the learnt one). */
+function summaryOf(tick: PlanTick): unknown {
+  if (tick.kind === 'planned') return { ...tick.planSummary, forecastSource: tick.forecastSource };
+  return tick.planSummary;
 }

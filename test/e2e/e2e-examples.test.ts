@@ -2,7 +2,8 @@
  * Every flow in examples/, deployed through the admin API of a real Node-RED that loads this
  * package from `npm pack` output installed into a temporary user directory (with the Home
  * Assistant nodes and the dashboard beside it), against the simulator instead of Redback's cloud
- * and a local stand-in for Amber's API.
+ * and a local stand-in for Amber's API; the plan-mode control nodes against the simulator's Amber
+ * feed (docs/amber-sim.md) and, for Home Assistant's sensors, stand-ins built from that feed.
  */
 import should from 'should';
 import fs from 'fs';
@@ -10,8 +11,10 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import path from 'path';
 import { ANSWER_FROM_LAST_POLL_MS } from '../../src/read/read-runner';
-import { DEFAULT_CREDENTIALS, defaultAccount, type AccountDef, type RedbackSimulator } from '../../src/sim';
+import { DEFAULT_AMBER_SITES, DEFAULT_CREDENTIALS, defaultAccount, type AccountDef, type RedbackSimulator } from '../../src/sim';
+import { amberSensors, solcastDailySensor, type HaState } from '../helpers/ha-sensors';
 import { installedVersion, packAndInstall, startInstalledNodeRed, type InstalledUserDir } from '../helpers/installed-node-red';
+import { openComms, type Comms } from '../helpers/node-red-comms';
 import { PACKAGE_ROOT, freePort, type NodeRedProcess } from '../helpers/node-red-process';
 import { realDelay, waitUntil } from '../helpers/real-time';
 import { api, getToken, request, startSim } from '../helpers/sim';
@@ -188,6 +191,29 @@ function controlRequests(sim: RedbackSimulator): number {
   return sim.requestCount({ method: 'POST', path: 'Schedule/Create' }) + sim.requestCount({ method: 'POST', path: 'OperatingEnvelope/Create' });
 }
 
+/**
+ * A Home Assistant `current state` node replaced by a change node that sets what it would have
+ * set: the entity's state object, on the message properties it names.
+ */
+function currentStateStandIn(node: FlowNode, states: Record<string, HaState>): FlowNode {
+  const state = states[String(node.entity_id)];
+  if (!state) throw new Error(`no stand-in state for ${String(node.entity_id)} (node "${String(node.name)}")`);
+  const properties = node.outputProperties as { property: string; propertyType: string; valueType: string }[];
+  should(properties.every((p) => p.propertyType === 'msg' && p.valueType === 'entity')).be.true(`"${String(node.name)}" gives the whole entity`);
+  return {
+    id: node.id, type: 'change', z: node.z, name: `${String(node.name)} (stand-in)`,
+    rules: properties.map((p) => ({ t: 'set', p: p.property, pt: 'msg', to: JSON.stringify(state), tot: 'json' })),
+    action: '', property: '', from: '', to: '', reg: false, x: node.x, y: node.y, wires: node.wires,
+  };
+}
+
+/** What the plan mode's debug node receives. */
+interface PlanOutput {
+  payload: { dryRun?: boolean; sent?: boolean; fallback?: string; wouldSend?: { command: string }[] };
+  plan: { now: string; intervals: { start: string; end: string; command: string }[] };
+  planSummary: { expectedCostCents: number; autoCostCents: number; savingCents: number; forecastSource: string };
+}
+
 describe('every example flow in a real Node-RED, installed from npm pack', function () {
   this.timeout(180_000);
   const files = exampleFiles(EXAMPLES_DIR);
@@ -196,16 +222,22 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
   let nr: NodeRedProcess | undefined;
   let sim: RedbackSimulator | undefined;
   let amber: AmberStub | undefined;
+  let comms: Comms | undefined;
 
   before(async function () {
     this.timeout(240_000);
     installed = await packAndInstall(OTHER_MODULES.map((name) => `${name}@${installedVersion(name)}`));
-    sim = await startSim({ clock: { speed: 1 }, accounts: [accountFor([...flows.values()])] });
+    sim = await startSim({
+      clock: { speed: 1 }, accounts: [accountFor([...flows.values()])],
+      amber: { apiKey: AMBER_API_KEY, sites: [{ ...DEFAULT_AMBER_SITES[0], id: AMBER_SITE_ID }] },
+    });
     amber = await startAmberStub();
     nr = await startInstalledNodeRed(installed.userDir, { AMBER_SITE_ID, AMBER_API_KEY });
+    comms = await openComms(nr.url);
   });
 
   after(async () => {
+    comms?.close();
     await nr?.stop();
     if (nr) {
       // Kept for a look after a failure (test-artifacts/ is git-ignored).
@@ -252,21 +284,19 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
     }
   });
 
+  it('gives every example with Home Assistant nodes the same server node, so importing a second keeps the first', () => {
+    const servers = [...flows.values()].flatMap((flow) => flow.filter((n) => n.type === 'server'));
+    should(servers.length).be.above(1);
+    for (const server of servers) should(server).eql(servers[0]);
+  });
+
   it('runs "Manual control" on an account with several inverters: it names its inverter', async () => {
     const file = files.find((f) => path.basename(f) === 'Manual control.json')!;
     const example = flows.get(file)!;
     const whole = await startSim({ clock: { speed: 1 }, accounts: [defaultAccount()] });
     try {
       should(defaultAccount().sites.flatMap((s) => s.inverters).length).be.above(1);
-      const logStart = nr!.output().length;
-      const flow = forTest(example, whole, amber!.url, `http://127.0.0.1:${await freePort()}`);
-      const deploy = await request(`${nr!.url}/flows`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
-        body: JSON.stringify({ flows: flow }),
-      });
-      should(deploy.status).equal(200, deploy.text);
-      await waitFor(() => /\[info\] Started flows/.test(nr!.output().slice(logStart)), () => `the flows to start\n${nr!.output().slice(logStart)}`);
+      const logStart = await deploy(forTest(example, whole, amber!.url, `http://127.0.0.1:${await freePort()}`));
       const charge = example.find((n) => n.type === 'inject' && /charge/.test(String(n.name)) && !/discharge/.test(String(n.name)))!;
       should((await request(`${nr!.url}/inject/${charge.id}`, { method: 'POST' })).status).equal(200);
       await waitFor(() => whole.requestCount({ method: 'POST', path: 'Schedule/Create' }) === 1,
@@ -280,6 +310,87 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
     } finally {
       await whole.stop();
     }
+  });
+
+  const exampleNamed = (name: string): FlowNode[] => flows.get(files.find((f) => path.basename(f) === name)!)!;
+
+  /** Deploys `flow` (full) and waits for it to start; the log offset from before the deploy. */
+  async function deploy(flow: FlowNode[]): Promise<number> {
+    const logStart = nr!.output().length;
+    const res = await request(`${nr!.url}/flows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
+      body: JSON.stringify({ flows: flow }),
+    });
+    should(res.status).equal(200, res.text);
+    await waitFor(() => /\[info\] Started flows/.test(nr!.output().slice(logStart)), () => `the flows to start\n${nr!.output().slice(logStart)}`);
+    return logStart;
+  }
+
+  /** Fires `inject`, waits for the plan node's dry-run status and its debug node's message, and checks that nothing was sent. */
+  async function dryRunPlan(flow: FlowNode[], planNode: FlowNode, inject: FlowNode, logStart: number): Promise<PlanOutput> {
+    const debug = downstreamOf(flow, planNode.id).find((n) => n.type === 'debug')!;
+    should((await request(`${nr!.url}/inject/${inject.id}`, { method: 'POST' })).status).equal(200);
+    await waitFor(() => comms!.debugged(debug.id).length > 0, () => `a plan at debug "${String(debug.name)}"; status ${String(comms!.statusText(planNode.id))}\n${nr!.output().slice(logStart)}`);
+    const out = comms!.debugged(debug.id)[0] as PlanOutput;
+    should(out.payload.fallback).be.undefined();
+    should(out.payload).have.properties({ dryRun: true, sent: false });
+    should(out.plan.intervals.length).be.above(24);
+    const [first] = out.plan.intervals;
+    should(Date.parse(first.start)).be.belowOrEqual(Date.parse(out.plan.now));
+    should(Date.parse(first.end)).be.above(Date.parse(out.plan.now));
+    should(comms!.statusText(planNode.id)).startWith(`dry run: plan: ${first.command}`);
+    should(out.planSummary).have.properties(['expectedCostCents', 'autoCostCents', 'savingCents']);
+    should(controlRequests(sim!)).equal(0);
+    const ourErrors = nr!.output().slice(logStart).split('\n').filter((line) => /\[error\] \[redback-[\w-]+[:\]]/.test(line));
+    should(ourErrors).eql([]);
+    return out;
+  }
+
+  it('runs "Amber price automation" switched to B, plan over the forecast, in dry run on the simulator\'s Amber feed', async () => {
+    const example = exampleNamed('Amber price automation.json');
+    const controls = example.filter((n) => n.type === 'redback-control');
+    const [plan] = controls.filter((n) => n.priceStrategy === 'plan');
+    const [thresholds] = controls.filter((n) => n.priceStrategy !== 'plan');
+    // As imported: A (thresholds) runs, B (plan) is disabled and in dry run; both are fed by the same fetch.
+    should(controls).have.length(2);
+    should(plan).have.properties({ d: true, dryRun: true, pricePolicy: true });
+    should(thresholds.d).not.be.true();
+    should(running(example).filter((n) => n.type === 'redback-control').map((n) => n.id)).eql([thresholds.id]);
+    // The switch its comment describes: disable A, enable B.
+    const switched = example.map((n) => (n.id === plan.id ? { ...n, d: false } : n.id === thresholds.id ? { ...n, d: true } : n));
+    sim!.clearRequests();
+    const logStart = await deploy(forTest(switched, sim!, sim!.url, `http://127.0.0.1:${await freePort()}`));
+    const inject = injectsUpstreamOf(running(switched), plan.id).find((n) => n.name === 'prices now')!;
+    const out = await dryRunPlan(switched, plan, inject, logStart);
+    should(out.planSummary.forecastSource).equal('profile');
+    should(sim!.requestCount({ surface: 'amber', path: `/v1/sites/${AMBER_SITE_ID}/prices/current` })).be.above(0);
+  });
+
+  it('runs "Plan with Home Assistant" in dry run on stand-ins for its Amber and Solcast sensors', async () => {
+    const example = exampleNamed('Plan with Home Assistant.json');
+    const [plan] = example.filter((n) => n.type === 'redback-control');
+    should(plan).have.properties({ priceStrategy: 'plan', pricePolicy: true, dryRun: true });
+    // What Home Assistant would hold: Amber's sensors from the simulator's feed, a clear day of Solcast's.
+    // Taken early enough in a 5-minute interval that its current interval is still current at the tick.
+    const toNextInterval = 300_000 - (Date.now() % 300_000);
+    if (toNextInterval < 20_000) await realDelay(toNextInterval + 2000);
+    const answer = await request(`${sim!.url}/v1/sites/${AMBER_SITE_ID}/prices/current?next=288&previous=0`, { headers: { Authorization: `Bearer ${AMBER_API_KEY}` } });
+    should(answer.status).equal(200);
+    const day = 86_400_000;
+    const brisbaneMidnight = Math.floor((Date.now() + 36_000_000) / day) * day - 36_000_000;
+    const states: Record<string, HaState> = {
+      ...amberSensors(answer.body),
+      'sensor.solcast_pv_forecast_forecast_today': solcastDailySensor('sensor.solcast_pv_forecast_forecast_today', brisbaneMidnight, 6),
+      'sensor.solcast_pv_forecast_forecast_tomorrow': solcastDailySensor('sensor.solcast_pv_forecast_forecast_tomorrow', brisbaneMidnight + day, 6),
+    };
+    should(example.filter((n) => n.type === 'api-current-state').map((n) => n.entity_id).sort()).eql(Object.keys(states).sort());
+    const standIns = example.map((n) => (n.type === 'api-current-state' ? currentStateStandIn(n, states) : n));
+    sim!.clearRequests();
+    const logStart = await deploy(forTest(standIns, sim!, amber!.url, `http://127.0.0.1:${await freePort()}`));
+    const [inject] = injectsUpstreamOf(running(standIns), plan.id);
+    const out = await dryRunPlan(standIns, plan, inject, logStart);
+    should(out.planSummary.forecastSource).equal('flow');
   });
 
   for (const file of files) {
@@ -330,7 +441,8 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
       // price policy each one fetches prices from the stub, with the key and site from the
       // environment, and the first decision (charge at 4.2 c/kWh) is sent; repeats of an unchanged
       // decision send nothing.
-      for (const control of live.filter((n) => n.type === 'redback-control')) {
+      // Plan-mode nodes (priceStrategy "plan") have their own tests below.
+      for (const control of live.filter((n) => n.type === 'redback-control' && n.priceStrategy !== 'plan')) {
         const amberPolicy = control.pricePolicy === true && control.priceSource === 'amber';
         for (const inject of injectsUpstreamOf(live, control.id).filter((n) => !sendsAuto(n))) {
           const commandsBefore = controlRequests(sim!);
@@ -346,7 +458,7 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
           await waitFor(() => sim!.requestCount({ method: 'POST', path: 'Schedule/Create' }) > 0, () => `a charge schedule for a 4.2 c/kWh general price\n${nr!.output().slice(logStart)}`);
           for (const r of amber!.requests) {
             should(r).have.properties({ path: `/v1/sites/${AMBER_SITE_ID}/prices/current`, authorization: `Bearer ${AMBER_API_KEY}` });
-            should(Object.fromEntries(new URLSearchParams(r.query))).eql({ next: '0', previous: '0' });
+            should(Object.fromEntries(new URLSearchParams(r.query))).eql({ next: '288', previous: '0' });
           }
         }
       }

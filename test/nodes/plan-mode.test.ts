@@ -15,6 +15,7 @@ import {
   loadControlFlow, recordRequests, releaseSharedAccount, waitUntil, type ControlFlow, type ControlSettings, type Msg,
 } from '../helpers/control-flow';
 import { amberAnswer, type Step } from '../helpers/plan-amber';
+import { solcastDailySensor } from '../helpers/ha-sensors';
 import { FIXED_START, startSim } from '../helpers/sim';
 
 helper.init(NODE_RED_RUNTIME);
@@ -206,6 +207,26 @@ describe('redback-control plan mode (node)', function () {
     should(bad.payload.fallback).match(/msg\.forecast\[0\]/);
     should(status(flow)).startWith('auto: ');
     should(modeNow()).equal('Auto');
+  });
+
+  it("takes Solcast's PV forecast from Home Assistant as msg.forecast {solcast}, and says which forecast it planned on", async () => {
+    await begin();
+    const flow = await load({ dryRun: true });
+    const learnt = await tick(flow, amberAnswer(iso(T0), CHEAP_NOW));
+    should(learnt.planSummary.forecastSource).equal('profile');
+    // Local midnight in Brisbane (UTC+10) of the simulator's day: a clear day, 8 kW at noon.
+    const midnight = Date.parse(FIXED_START.slice(0, 10) + 'T00:00:00+10:00');
+    const solcast = [0, 1].map((d) => solcastDailySensor(`sensor.solcast_pv_forecast_day_${d}`, midnight + d * 86_400_000, 8));
+    await advance(MINUTE);
+    const sunny = await tick(flow, amberAnswer(iso(T0), CHEAP_NOW), { forecast: { solcast } });
+    should(sunny.payload.fallback).be.undefined();
+    should(sunny.planSummary.forecastSource).equal('flow');
+    const imported = (m: PlanMsg): number => m.plan.intervals.reduce((sum: number, i: { gridImportKWh: number }) => sum + i.gridImportKWh, 0);
+    should(imported(sunny)).be.below(imported(learnt));
+    await advance(MINUTE);
+    const broken = await tick(flow, amberAnswer(iso(T0), CHEAP_NOW), { forecast: { solcast: [{ attributes: {} }] } });
+    should(broken.payload.fallback).match(/msg\.forecast\.solcast\[0\]\.attributes\.detailedForecast/);
+    should(requests.writes()).be.empty();
   });
 
   it('a stale price answer sets Auto again and says why', async () => {
