@@ -111,7 +111,7 @@ export function runMonth(month: PriceMonth, house: Household, site: Site, policy
   const noBattery: SiteModel = { ...model, capacityKWh: 0, minKWh: 0 };
   const startKWh = site.capacityKWh * site.startSocPct / 100;
   const optimum = policy.kind === 'optimum'
-    ? planSlots(slots, model, startKWh, { endValueCentsPerKWh: endValue, switchCostCents: 0, previous: null })
+    ? planSlots(slots, model, startKWh, { endValueCentsPerKWh: endValue, switchCostCents: 0, previous: null, hedgeNow: false })
     : null;
   const thresholdSettings: PriceSettings | null = policy.kind === 'threshold'
     ? {

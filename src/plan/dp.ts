@@ -11,9 +11,11 @@ import type { Slot } from './slots';
 export interface DpSettings {
   /** What a kWh left above the minimum SoC at the end is worth (c). */
   endValueCentsPerKWh: number;
-  /** Added to every choice for the first slot other than `previous`. */
-  switchCostCents: number;
+  /** What a change from `previous` must gain (c); null: defaultSwitchCostCents. */
+  switchCostCents: number | null;
   previous: Command | null;
+  /** Score the command for now over load/PV scenarios around the forecast (scoreNow), not the forecast alone. */
+  hedgeNow: boolean;
   /** SoC step, default 0.05 kWh; coarser when the battery would need more than maxLevels. */
   stepKWh?: number;
   maxLevels?: number;
@@ -77,30 +79,109 @@ export function planSlots(slots: readonly Slot[], m: SiteModel, socKWh: number, 
   for (let t = 0; t < T; t++) {
     const slot = slots[t];
     const next = (t + 1) * n;
-    const candidates = candidatesAt(slot, m, grid, s);
-    let chosen = candidates[0];
-    let chosenOutcome = applyCommand(slot, m, s, chosen);
-    let best = chosenOutcome.costCents + valueAt(values, next, grid, chosenOutcome.socKWhEnd);
-    for (let c = 1; c < candidates.length; c++) {
-      const outcome = applyCommand(slot, m, s, candidates[c]);
-      const q = outcome.costCents + valueAt(values, next, grid, outcome.socKWhEnd);
-      if (q < best - EPS) {
-        best = q;
-        chosen = candidates[c];
-        chosenOutcome = outcome;
-      }
-    }
-    if (t === 0 && settings.previous !== null) {
-      const kept = holdPrevious(slots, m, grid, values, s, settings.previous);
-      if (kept.q <= best + settings.switchCostCents) {
-        chosen = kept.command;
-        chosenOutcome = kept.outcome;
+    let chosen: Command;
+    let chosenOutcome: Outcome;
+    if (t === 0) {
+      ({ command: chosen, outcome: chosenOutcome } = chooseNow(slots, m, grid, values, s, settings));
+    } else {
+      const candidates = candidatesAt(slot, m, grid, s);
+      chosen = candidates[0];
+      chosenOutcome = applyCommand(slot, m, s, chosen);
+      let best = chosenOutcome.costCents + valueAt(values, next, grid, chosenOutcome.socKWhEnd);
+      for (let c = 1; c < candidates.length; c++) {
+        const outcome = applyCommand(slot, m, s, candidates[c]);
+        const q = outcome.costCents + valueAt(values, next, grid, outcome.socKWhEnd);
+        if (q < best - EPS) {
+          best = q;
+          chosen = candidates[c];
+          chosenOutcome = outcome;
+        }
       }
     }
     plan.push({ slot, command: chosen, outcome: chosenOutcome });
     s = chosenOutcome.socKWhEnd;
   }
   return plan;
+}
+
+/**
+ * The load and PV of the interval now are known only as the forecast (often the same time
+ * yesterday), so the command for now is scored over equally likely scenarios rather than the
+ * forecast alone: load and PV each at half, all and one and a half times the forecast. A command
+ * that only works if the forecast is exact (a power matched to the load) then loses to one that
+ * follows the real load (Auto) unless the forecast is worth betting on. docs/planner.md.
+ */
+const NOW_SCALES = [0.5, 1, 1.5];
+
+function scoreNow(slot: Slot, m: SiteModel, grid: Grid, values: Float64Array, s: number, cmd: Command): number {
+  let q = 0;
+  for (const loadScale of NOW_SCALES) {
+    for (const pvScale of NOW_SCALES) {
+      const o = applyCommand({ ...slot, loadW: slot.loadW * loadScale, pvW: slot.pvW * pvScale }, m, s, cmd);
+      q += o.costCents + valueAt(values, grid.n, grid, o.socKWhEnd);
+    }
+  }
+  return q / (NOW_SCALES.length * NOW_SCALES.length);
+}
+
+/**
+ * The switching cost when the input gives none: the value of one SoC step of the plan's grid at
+ * the horizon's mean import price. A change gaining less than that is inside the plan's own
+ * rounding of the stored energy, so it is not worth an inverter command.
+ */
+export function defaultSwitchCostCents(slots: readonly Slot[], stepKWh: number): number {
+  let hours = 0;
+  let cents = 0;
+  for (const slot of slots) {
+    hours += slot.hours;
+    cents += slot.generalCents * slot.hours;
+  }
+  return hours > 0 ? Math.max(0, stepKWh * cents / hours) : 0;
+}
+
+function chooseNow(slots: readonly Slot[], m: SiteModel, grid: Grid, values: Float64Array, s: number, settings: DpSettings): { command: Command; outcome: Outcome } {
+  const slot = slots[0];
+  const candidates = candidatesAt(slot, m, grid, s);
+  let chosen = candidates[0];
+  const score = (cmd: Command): number => {
+    if (settings.hedgeNow) return scoreNow(slot, m, grid, values, s, cmd);
+    const o = applyCommand(slot, m, s, cmd);
+    return o.costCents + valueAt(values, grid.n, grid, o.socKWhEnd);
+  };
+  let best = score(chosen);
+  for (let c = 1; c < candidates.length; c++) {
+    const q = score(candidates[c]);
+    if (q < best - EPS) {
+      best = q;
+      chosen = candidates[c];
+    }
+  }
+  const previous = settings.previous;
+  if (previous !== null) {
+    const switchCost = settings.switchCostCents ?? defaultSwitchCostCents(slots, grid.ds);
+    const kept = holdPrevious(slots, m, grid, values, s, previous);
+    const nominal = kept.outcome.costCents + valueAt(values, grid.n, grid, kept.outcome.socKWhEnd);
+    if (kept.q - nominal + score(kept.command) <= best + switchCost) {
+      return { command: kept.command, outcome: kept.outcome };
+    }
+    const held = holdPower(slot, m, grid, chosen, previous);
+    if (held !== null) chosen = held;
+  }
+  return { command: chosen, outcome: applyCommand(slot, m, s, chosen) };
+}
+
+/**
+ * A new power for the same command within one SoC step's worth of power over the slot is no
+ * real change to the plan (its grid cannot tell them apart): the power in force is kept.
+ */
+function holdPower(slot: Slot, m: SiteModel, grid: Grid, chosen: Command, previous: Command): Command | null {
+  if (chosen.command !== previous.command || chosen.curtail !== previous.curtail) return null;
+  if (chosen.powerW === null || previous.powerW === null || chosen.powerW === previous.powerW || grid.n === 1) return null;
+  const charging = chosen.command === 'charge';
+  const stepW = (charging ? grid.ds / m.etaIn : grid.ds * m.etaOut) / slot.hours * 1000;
+  if (Math.abs(chosen.powerW - previous.powerW) > stepW) return null;
+  const limitW = reach(slot, m, grid, chosen.curtail)[charging ? 'upW' : 'downW'];
+  return previous.powerW <= limitW ? { ...chosen, powerW: previous.powerW } : null;
 }
 
 /**

@@ -35,6 +35,7 @@ export function planBattery(input: PlanInput): PlanResult {
     endValueCentsPerKWh: endValue,
     switchCostCents: checked.switchCostCents,
     previous: checked.previous,
+    hedgeNow: true,
   });
 
   const intervals: PlanInterval[] = plan.map(({ slot, command, outcome }) => ({

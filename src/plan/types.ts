@@ -59,8 +59,11 @@ export interface PlanOptions {
   wearCentsPerKWh?: number;
   /** Default 24. */
   horizonHours?: number;
-  /** What a change of command must gain over holding `previous` for 30 minutes, default 0.5 c. */
-  switchCostCents?: number;
+  /**
+   * What a change of command must gain over holding `previous` for 30 minutes (c). Default: one
+   * SoC step of the plan (0.05 kWh) at the horizon's mean import price.
+   */
+  switchCostCents?: number | null;
 }
 
 export interface PlanInput {

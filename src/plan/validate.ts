@@ -21,7 +21,8 @@ export interface CheckedInput {
   model: SiteModel;
   socKWh: number;
   horizonHours: number;
-  switchCostCents: number;
+  /** null: the planner's default (src/plan/dp.ts defaultSwitchCostCents). */
+  switchCostCents: number | null;
   previous: Command | null;
 }
 
@@ -46,7 +47,7 @@ export function checkInput(input: PlanInput): CheckedInput {
   const options = objectOrNothing(input.options, 'options');
   const wear = options.wearCentsPerKWh === undefined ? 0 : numberIn(options.wearCentsPerKWh, 'options.wearCentsPerKWh', 'a number of c/kWh, 0 or more', (v) => v >= 0);
   const horizonHours = options.horizonHours === undefined ? 24 : numberIn(options.horizonHours, 'options.horizonHours', 'a number of hours above 0, at most 168', (v) => v > 0 && v <= 168);
-  const switchCostCents = options.switchCostCents === undefined ? 0.5 : numberIn(options.switchCostCents, 'options.switchCostCents', 'a number of c, 0 or more', (v) => v >= 0);
+  const switchCostCents = options.switchCostCents === undefined || options.switchCostCents === null ? null : numberIn(options.switchCostCents, 'options.switchCostCents', 'a number of c, 0 or more', (v) => v >= 0);
 
   const eta = Math.sqrt(rte);
   return {
