@@ -5,7 +5,7 @@
  * every SoC level reachable in the slot. Off-grid SoC is valued by linear interpolation.
  * Costs and values are cents; smaller is better.
  */
-import { applyCommand, curtailFor, slotCostCents, type Command, type Outcome, type SiteModel } from './model';
+import { applyCommand, batteryPowerW, curtailFor, slotCostCents, socAfter, type Command, type Outcome, type SiteModel } from './model';
 import type { Slot } from './slots';
 
 export interface DpSettings {
@@ -75,6 +75,7 @@ export function planSlots(slots: readonly Slot[], m: SiteModel, socKWh: number, 
   for (let t = T - 1; t >= 0; t--) backwardSlot(slots[t], m, grid, values, t, upCost, downCost);
 
   const plan: PlannedSlot[] = [];
+  const list = newCandidateList(n);
   let s = socKWh;
   for (let t = 0; t < T; t++) {
     const slot = slots[t];
@@ -84,19 +85,19 @@ export function planSlots(slots: readonly Slot[], m: SiteModel, socKWh: number, 
     if (t === 0) {
       ({ command: chosen, outcome: chosenOutcome } = chooseNow(slots, m, grid, values, s, settings));
     } else {
-      const candidates = candidatesAt(slot, m, grid, s);
-      chosen = candidates[0];
-      chosenOutcome = applyCommand(slot, m, s, chosen);
-      let best = chosenOutcome.costCents + valueAt(values, next, grid, chosenOutcome.socKWhEnd);
-      for (let c = 1; c < candidates.length; c++) {
-        const outcome = applyCommand(slot, m, s, candidates[c]);
-        const q = outcome.costCents + valueAt(values, next, grid, outcome.socKWhEnd);
+      const count = candidatesAt(slot, m, grid, s, list);
+      let bestC = 0;
+      let best = Infinity;
+      for (let c = 0; c < count; c++) {
+        const b = batteryPowerW(slot, m, s, KINDS[list.kinds[c]], list.powers[c], list.curtail);
+        const q = slotCostCents(slot, m, b, list.curtail) + valueAt(values, next, grid, socAfter(slot, m, s, b));
         if (q < best - EPS) {
           best = q;
-          chosen = candidates[c];
-          chosenOutcome = outcome;
+          bestC = c;
         }
       }
+      chosen = commandAt(list, bestC);
+      chosenOutcome = applyCommand(slot, m, s, chosen);
     }
     plan.push({ slot, command: chosen, outcome: chosenOutcome });
     s = chosenOutcome.socKWhEnd;
@@ -141,7 +142,8 @@ export function defaultSwitchCostCents(slots: readonly Slot[], stepKWh: number):
 
 function chooseNow(slots: readonly Slot[], m: SiteModel, grid: Grid, values: Float64Array, s: number, settings: DpSettings): { command: Command; outcome: Outcome } {
   const slot = slots[0];
-  const candidates = candidatesAt(slot, m, grid, s);
+  const list = newCandidateList(grid.n);
+  const candidates = Array.from({ length: candidatesAt(slot, m, grid, s, list) }, (_, c) => commandAt(list, c));
   let chosen = candidates[0];
   const score = (cmd: Command): number => {
     if (settings.hedgeNow) return scoreNow(slot, m, grid, values, s, cmd);
@@ -289,27 +291,56 @@ function backwardSlot(slot: Slot, m: SiteModel, grid: Grid, values: Float64Array
   }
 }
 
-/** Every command worth trying from the exact SoC `s`, auto first (ties keep the earlier). */
-function candidatesAt(slot: Slot, m: SiteModel, grid: Grid, s: number): Command[] {
+const KINDS = ['auto', 'conserve', 'charge', 'discharge'] as const;
+const AUTO = 0;
+const CONSERVE = 1;
+const CHARGE = 2;
+const DISCHARGE = 3;
+
+/** A slot's candidate commands as (kind, power) pairs in arrays reused for every slot: no object per candidate. */
+interface CandidateList {
+  kinds: Uint8Array;
+  /** W; NaN for auto and conserve. */
+  powers: Float64Array;
+  curtail: boolean;
+}
+
+function newCandidateList(levels: number): CandidateList {
+  const size = 2 * levels + 8;
+  return { kinds: new Uint8Array(size), powers: new Float64Array(size), curtail: false };
+}
+
+function commandAt(list: CandidateList, c: number): Command {
+  const power = list.powers[c];
+  return { command: KINDS[list.kinds[c]], powerW: Number.isNaN(power) ? null : power, curtail: list.curtail };
+}
+
+/** Every command worth trying from the exact SoC `s`, auto first (ties keep the earlier), into `list`; the count. */
+function candidatesAt(slot: Slot, m: SiteModel, grid: Grid, s: number, list: CandidateList): number {
   const curtail = curtailFor(slot);
   const r = reach(slot, m, grid, curtail);
-  const list: Command[] = [
-    { command: 'auto', powerW: null, curtail },
-    { command: 'conserve', powerW: null, curtail },
-  ];
+  list.curtail = curtail;
+  let count = 0;
+  const add = (kind: number, powerW: number): void => {
+    list.kinds[count] = kind;
+    list.powers[count] = powerW;
+    count++;
+  };
+  add(AUTO, NaN);
+  add(CONSERVE, NaN);
   const maxChargeW = Math.floor(m.maxChargeW);
   const maxDischargeW = Math.floor(m.maxDischargeW);
-  if (r.upW >= 1) list.push({ command: 'charge', powerW: maxChargeW, curtail });
-  if (r.downW >= 1) list.push({ command: 'discharge', powerW: maxDischargeW, curtail });
-  if (grid.n === 1) return list;
+  if (r.upW >= 1) add(CHARGE, maxChargeW);
+  if (r.downW >= 1) add(DISCHARGE, maxDischargeW);
+  if (grid.n === 1) return count;
   const pos = (s - grid.minKWh) / grid.ds;
   for (let j = Math.max(0, Math.floor(pos) + 1); j < grid.n && j <= pos + r.up + 1; j++) {
     const w = Math.round((grid.minKWh + j * grid.ds - s) / m.etaIn / slot.hours * 1000);
-    if (w >= 1 && w <= Math.min(maxChargeW, r.upW)) list.push({ command: 'charge', powerW: w, curtail });
+    if (w >= 1 && w <= Math.min(maxChargeW, r.upW)) add(CHARGE, w);
   }
   for (let j = Math.ceil(pos) - 1; j >= 0 && j >= pos - r.down - 1; j--) {
     const w = Math.round((s - grid.minKWh - j * grid.ds) * m.etaOut / slot.hours * 1000);
-    if (w >= 1 && w <= Math.min(maxDischargeW, r.downW)) list.push({ command: 'discharge', powerW: w, curtail });
+    if (w >= 1 && w <= Math.min(maxDischargeW, r.downW)) add(DISCHARGE, w);
   }
-  return list;
+  return count;
 }
