@@ -14,8 +14,8 @@ export interface DpSettings {
   /** What a change from `previous` must gain (c); null: defaultSwitchCostCents. */
   switchCostCents: number | null;
   previous: Command | null;
-  /** Score the command for now over load/PV scenarios around the forecast (scoreNow), not the forecast alone. */
-  hedgeNow: boolean;
+  /** Above 0: the command for now is scored over load/PV at (1 − spread, 1, 1 + spread) × the forecast (scoreNow). */
+  forecastSpread: number;
   /** SoC step, default 0.05 kWh; coarser when the battery would need more than maxLevels. */
   stepKWh?: number;
   maxLevels?: number;
@@ -108,21 +108,19 @@ export function planSlots(slots: readonly Slot[], m: SiteModel, socKWh: number, 
 /**
  * The load and PV of the interval now are known only as the forecast (often the same time
  * yesterday), so the command for now is scored over equally likely scenarios rather than the
- * forecast alone: load and PV each at half, all and one and a half times the forecast. A command
+ * forecast alone: load and PV each at 1 − spread, 1 and 1 + spread times the forecast. A command
  * that only works if the forecast is exact (a power matched to the load) then loses to one that
  * follows the real load (Auto) unless the forecast is worth betting on. docs/planner.md.
  */
-const NOW_SCALES = [0.5, 1, 1.5];
-
-function scoreNow(slot: Slot, m: SiteModel, grid: Grid, values: Float64Array, s: number, cmd: Command): number {
+function scoreNow(slot: Slot, m: SiteModel, grid: Grid, values: Float64Array, s: number, cmd: Command, spread: number): number {
   let q = 0;
-  for (const loadScale of NOW_SCALES) {
-    for (const pvScale of NOW_SCALES) {
-      const o = applyCommand({ ...slot, loadW: slot.loadW * loadScale, pvW: slot.pvW * pvScale }, m, s, cmd);
+  for (let l = -1; l <= 1; l++) {
+    for (let p = -1; p <= 1; p++) {
+      const o = applyCommand({ ...slot, loadW: slot.loadW * (1 + l * spread), pvW: slot.pvW * (1 + p * spread) }, m, s, cmd);
       q += o.costCents + valueAt(values, grid.n, grid, o.socKWhEnd);
     }
   }
-  return q / (NOW_SCALES.length * NOW_SCALES.length);
+  return q / 9;
 }
 
 /**
@@ -146,7 +144,7 @@ function chooseNow(slots: readonly Slot[], m: SiteModel, grid: Grid, values: Flo
   const candidates = Array.from({ length: candidatesAt(slot, m, grid, s, list) }, (_, c) => commandAt(list, c));
   let chosen = candidates[0];
   const score = (cmd: Command): number => {
-    if (settings.hedgeNow) return scoreNow(slot, m, grid, values, s, cmd);
+    if (settings.forecastSpread > 0) return scoreNow(slot, m, grid, values, s, cmd, settings.forecastSpread);
     const o = applyCommand(slot, m, s, cmd);
     return o.costCents + valueAt(values, grid.n, grid, o.socKWhEnd);
   };

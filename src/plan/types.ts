@@ -64,6 +64,11 @@ export interface PlanOptions {
    * SoC step of the plan (0.05 kWh) at the horizon's mean import price.
    */
   switchCostCents?: number | null;
+  /**
+   * How far the load and PV of the interval now may be from the forecast, as a fraction: the
+   * command for now is scored at (1 − it, 1, 1 + it) × each, default 0.5; 0 trusts the forecast.
+   */
+  forecastSpread?: number;
 }
 
 export interface PlanInput {

@@ -56,8 +56,8 @@ describe('planner: the command for now', () => {
       const slot = oneSlot(seed);
       const soc = 1 + (seed % 9);
       const settings = { endValueCentsPerKWh: END_VALUE, switchCostCents: 0, previous: null };
-      const hedged = planSlots([slot], MODEL, soc, { ...settings, hedgeNow: true })[0].command;
-      const forecastOnly = planSlots([slot], MODEL, soc, { ...settings, hedgeNow: false })[0].command;
+      const hedged = planSlots([slot], MODEL, soc, { ...settings, forecastSpread: 0.5 })[0].command;
+      const forecastOnly = planSlots([slot], MODEL, soc, { ...settings, forecastSpread: 0 })[0].command;
       const best = Math.min(...finerCommands(slot).map((c) => expectedCost(slot, soc, c)));
       // Within what the plan's 0.05 kWh SoC grid can resolve of the finer set of powers.
       expectedCost(slot, soc, hedged).should.be.belowOrEqual(best + 0.05 * Math.abs(slot.generalCents) + 1e-6, `seed ${seed}`);
