@@ -138,9 +138,11 @@ export async function plannerSection(): Promise<Section> {
     });
 
   const variantRows: (string | number)[][] = [];
+  let sitesAhead = true;
   VARIANTS.forEach((site, si) => {
     months.forEach((month, mi) => {
       const [none, auto, optimum, threshold, planner] = siteJobs[si][mi].map((id) => runs[id]);
+      if (!(r(planner, auto, optimum) > Math.max(0, r(threshold, auto, optimum)))) sitesAhead = false;
       variantRows.push([
         site.label, month.label, fmt(r(planner, auto, optimum), 3), fmt(r(threshold, auto, optimum), 3),
         dollars(planner.billCents - none.billCents), dollars(optimum.billCents - none.billCents), fmt(planner.commandChanges / planner.days, 1),
@@ -148,6 +150,25 @@ export async function plannerSection(): Promise<Section> {
     });
   });
   const memory = memoryPerCall(months[0]);
+
+  // The issue's targets, checked on this run's figures.
+  const plannerRow = MAIN_ROWS.find((row) => row.policy === PLANNER)!.name;
+  const thresholdRow = MAIN_ROWS.find((row) => row.policy === THRESHOLD)!.name;
+  const ceilingRow = MAIN_ROWS.find((row) => row.policy.kind === 'planner' && row.policy.condition === 'true' && row.policy.loadForecast === 'true')!.name;
+  const plannerR = rByRow.get(plannerRow)!;
+  const plannerRuns = months.map((_, mi) => runs[mainJobs[mi][MAIN_ROWS.findIndex((row) => row.name === plannerRow)]]);
+  const changesPerDay = plannerRuns.map((run) => run.commandChanges / run.days);
+  const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
+  const zeroCost = switchRows[0];
+  const targets = [
+    `mean R with the realistic forecast ≥ 0.85: ${verdict(mean(plannerR) >= 0.85)} (${fmt(mean(plannerR), 3)})`,
+    `better than Auto and the threshold policy in every month: ${verdict(plannerR.every((v, i) => v > Math.max(0, rByRow.get(thresholdRow)![i])))}`,
+    `R with true prices (and true load/PV) ≥ 0.97 in every month: ${verdict(rByRow.get(ceilingRow)!.every((v) => v >= 0.97))} (${rByRow.get(ceilingRow)!.map((v) => fmt(v, 3)).join(', ')})`,
+    `p95 time per call < 50 ms with 288 intervals: ${verdict(p95(trueTimes) < 50)} (${fmt(p95(trueTimes), 1)} ms)`,
+    `memory per call < 5 MB: ${memory === null ? 'not measured' : `${verdict(memory.maxMB < 5)} (largest ${fmt(memory.maxMB, 2)} MB)`}`,
+    `at most 48 command changes a day on average, every month: ${verdict(changesPerDay.every((c) => c <= 48))} (${changesPerDay.map((c) => fmt(c, 1)).join(', ')}); the default switching cost gives up ${fmt(Number(zeroCost[zeroCost.length - 2]) - mean(plannerR), 3)} of mean R against none`,
+    `the other sites: the planner ahead of Auto and the threshold policy on every site and month: ${verdict(sitesAhead)}`,
+  ];
   const memoryText = memory === null
     ? 'not measured (run with `node --expose-gc`)'
     : `median ${fmt(memory.medianMB, 2)} MB, largest ${fmt(memory.maxMB, 2)} MB allocated per call (heap and array buffers, after a full collection; 15 kWh battery, 24 h of 5-minute intervals)`;
@@ -202,6 +223,10 @@ time on this Node version: process.cpuUsage counts every thread). Memory: ${memo
 
 Other sites (the planner with the realistic forecast; R against Auto and the optimum for that site):
 
-${table(['site', 'month', 'planner R', 'threshold R', 'planner vs no battery ($)', 'optimum vs no battery ($)', 'planner command changes / day'], variantRows)}`,
+${table(['site', 'month', 'planner R', 'threshold R', 'planner vs no battery ($)', 'optimum vs no battery ($)', 'planner command changes / day'], variantRows)}
+
+The issue's targets on this run:
+
+${targets.map((t) => `- ${t}`).join('\n')}`,
   };
 }
