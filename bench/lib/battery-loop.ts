@@ -33,7 +33,7 @@ export type Policy =
   | { kind: 'none' }
   | { kind: 'auto' }
   | { kind: 'threshold'; chargeBelowCents: number; dischargeAboveCents: number }
-  | { kind: 'planner'; condition: ForecastCondition; loadForecast: 'yesterday' | 'true'; switchCostCents?: number; wearCentsPerKWh?: number }
+  | { kind: 'planner'; condition: ForecastCondition; loadForecast: 'yesterday' | 'true'; switchCostCents?: number; wearCentsPerKWh?: number; forecastSpread?: number }
   | { kind: 'optimum' };
 
 export interface MonthRun {
@@ -45,7 +45,6 @@ export interface MonthRun {
   commandChanges: number;
   days: number;
   planMs: number[];
-  planCpuMs: number[];
 }
 
 export function siteModel(site: Site, wearCentsPerKWh = 0): SiteModel {
@@ -111,7 +110,7 @@ export function runMonth(month: PriceMonth, house: Household, site: Site, policy
   const noBattery: SiteModel = { ...model, capacityKWh: 0, minKWh: 0 };
   const startKWh = site.capacityKWh * site.startSocPct / 100;
   const optimum = policy.kind === 'optimum'
-    ? planSlots(slots, model, startKWh, { endValueCentsPerKWh: endValue, switchCostCents: 0, previous: null })
+    ? planSlots(slots, model, startKWh, { endValueCentsPerKWh: endValue, switchCostCents: 0, previous: null, forecastSpread: 0 })
     : null;
   const thresholdSettings: PriceSettings | null = policy.kind === 'threshold'
     ? {
@@ -131,7 +130,6 @@ export function runMonth(month: PriceMonth, house: Household, site: Site, policy
   let last: Command | null = null;
   let lastDecision: Decision | null = null;
   const planMs: number[] = [];
-  const planCpuMs: number[] = [];
   for (let k = 0; k < slots.length; k++) {
     const slot = slots[k];
     const nowMs = slot.startMs;
@@ -168,14 +166,11 @@ export function runMonth(month: PriceMonth, house: Household, site: Site, policy
           previous: last as PlanPrevious | null,
           site: { maxExportW: site.maxExportW, maxImportW: site.maxImportW },
           forecast: yesterdayForecast(house, site, nowMs, policy.loadForecast === 'true'),
-          options: { switchCostCents: policy.switchCostCents, wearCentsPerKWh: policy.wearCentsPerKWh },
+          options: { switchCostCents: policy.switchCostCents, wearCentsPerKWh: policy.wearCentsPerKWh, forecastSpread: policy.forecastSpread },
         };
-        const cpu = process.cpuUsage();
         const t = performance.now();
         const result = planBattery(input);
         planMs.push(performance.now() - t);
-        const used = process.cpuUsage(cpu);
-        planCpuMs.push((used.user + used.system) / 1000);
         cmd = { command: result.now.command, powerW: result.now.powerW, curtail: result.now.curtail };
         break;
       }
@@ -195,6 +190,5 @@ export function runMonth(month: PriceMonth, house: Household, site: Site, policy
     commandChanges: changes,
     days: slots.length / 288,
     planMs,
-    planCpuMs,
   };
 }

@@ -35,6 +35,7 @@ export function planBattery(input: PlanInput): PlanResult {
     endValueCentsPerKWh: endValue,
     switchCostCents: checked.switchCostCents,
     previous: checked.previous,
+    forecastSpread: checked.forecastSpread,
   });
 
   const intervals: PlanInterval[] = plan.map(({ slot, command, outcome }) => ({

@@ -77,10 +77,15 @@ export function slotCostCents(slot: Slot, m: SiteModel, batteryW: number, curtai
   return (grid + wear) * slot.hours / 1000;
 }
 
+/** The SoC at the end of the slot with the battery at `batteryW`, never below min (or the start, if below) nor above full. */
+export function socAfter(slot: Slot, m: SiteModel, socKWh: number, batteryW: number): number {
+  return Math.min(m.capacityKWh, Math.max(Math.min(socKWh, m.minKWh), socKWh + storedChangeKWh(slot, m, batteryW)));
+}
+
 export function applyCommand(slot: Slot, m: SiteModel, socKWh: number, cmd: Command): Outcome {
   const batteryW = batteryPowerW(slot, m, socKWh, cmd.command, cmd.powerW, cmd.curtail);
   const netW = slot.loadW - slot.pvW + batteryW;
-  const socKWhEnd = Math.min(m.capacityKWh, Math.max(Math.min(socKWh, m.minKWh), socKWh + storedChangeKWh(slot, m, batteryW)));
+  const socKWhEnd = socAfter(slot, m, socKWh, batteryW);
   return {
     batteryW,
     importW: Math.max(0, netW),

@@ -59,8 +59,16 @@ export interface PlanOptions {
   wearCentsPerKWh?: number;
   /** Default 24. */
   horizonHours?: number;
-  /** What a change of command must gain over holding `previous` for 30 minutes, default 0.5 c. */
-  switchCostCents?: number;
+  /**
+   * What a change of command must gain over holding `previous` for 30 minutes (c). Default: one
+   * SoC step of the plan (0.05 kWh) at the horizon's mean import price.
+   */
+  switchCostCents?: number | null;
+  /**
+   * How far the load and PV of the interval now may be from the forecast, as a fraction: the
+   * command for now is scored at (1 − it, 1, 1 + it) × each, default 0.5; 0 trusts the forecast.
+   */
+  forecastSpread?: number;
 }
 
 export interface PlanInput {

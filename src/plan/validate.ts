@@ -2,7 +2,7 @@
 import { PlanInputError, shown } from './errors';
 import type { Command, SiteModel } from './model';
 import type { PlanInput } from './types';
-import { DEFAULT_ROUND_TRIP_EFFICIENCY } from './defaults';
+import { DEFAULT_FORECAST_SPREAD, DEFAULT_ROUND_TRIP_EFFICIENCY } from './defaults';
 
 const COMMANDS = ['charge', 'discharge', 'conserve', 'auto'] as const;
 
@@ -21,7 +21,9 @@ export interface CheckedInput {
   model: SiteModel;
   socKWh: number;
   horizonHours: number;
-  switchCostCents: number;
+  /** null: the planner's default (src/plan/dp.ts defaultSwitchCostCents). */
+  switchCostCents: number | null;
+  forecastSpread: number;
   previous: Command | null;
 }
 
@@ -46,7 +48,9 @@ export function checkInput(input: PlanInput): CheckedInput {
   const options = objectOrNothing(input.options, 'options');
   const wear = options.wearCentsPerKWh === undefined ? 0 : numberIn(options.wearCentsPerKWh, 'options.wearCentsPerKWh', 'a number of c/kWh, 0 or more', (v) => v >= 0);
   const horizonHours = options.horizonHours === undefined ? 24 : numberIn(options.horizonHours, 'options.horizonHours', 'a number of hours above 0, at most 168', (v) => v > 0 && v <= 168);
-  const switchCostCents = options.switchCostCents === undefined ? 0.5 : numberIn(options.switchCostCents, 'options.switchCostCents', 'a number of c, 0 or more', (v) => v >= 0);
+  const switchCostCents = options.switchCostCents === undefined || options.switchCostCents === null ? null : numberIn(options.switchCostCents, 'options.switchCostCents', 'a number of c, 0 or more', (v) => v >= 0);
+
+  const forecastSpread = options.forecastSpread === undefined ? DEFAULT_FORECAST_SPREAD : numberIn(options.forecastSpread, 'options.forecastSpread', 'a fraction from 0 to 1', (v) => v >= 0 && v <= 1);
 
   const eta = Math.sqrt(rte);
   return {
@@ -64,6 +68,7 @@ export function checkInput(input: PlanInput): CheckedInput {
     socKWh: capacityKWh * socPct / 100,
     horizonHours,
     switchCostCents,
+    forecastSpread,
     previous: readPrevious(input.previous, maxChargeW, maxDischargeW),
   };
 }

@@ -62,5 +62,7 @@ describe('planner: bad input', () => {
     fails((i) => { i.previous = { command: 'charge', powerW: 2.5, curtail: false }; }, 'previous.powerW');
     fails((i) => { i.options = { horizonHours: 0 }; }, 'options.horizonHours');
     fails((i) => { i.options = { wearCentsPerKWh: -1 }; }, 'options.wearCentsPerKWh');
+    fails((i) => { i.options = { forecastSpread: 1.5 }; }, 'options.forecastSpread');
+    fails((i) => { i.options = { switchCostCents: -1 }; }, 'options.switchCostCents');
   });
 });

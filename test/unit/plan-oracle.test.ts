@@ -66,7 +66,7 @@ describe('planner: against a brute-force oracle', () => {
     for (let seed = 0; seed < 12; seed++) {
       const horizon = slots(seed);
       const soc = 0.5 + (seed % 4) * 1.5;
-      const plan = planSlots(horizon, MODEL, soc, { endValueCentsPerKWh: END_VALUE, switchCostCents: 0, previous: null });
+      const plan = planSlots(horizon, MODEL, soc, { endValueCentsPerKWh: END_VALUE, switchCostCents: 0, previous: null, forecastSpread: 0 });
       const end = plan[plan.length - 1].outcome.socKWhEnd;
       const cost = plan.reduce((sum, p) => sum + p.outcome.costCents, 0) - END_VALUE * (end - MODEL.minKWh);
       const oracle = bruteForce(horizon, soc);
