@@ -12,6 +12,7 @@ import path from 'path';
 import should from 'should';
 import { PACKAGE_ROOT, freePort } from '../helpers/node-red-process';
 import { form, request } from '../helpers/sim';
+import { openComms, type Comms, type CommsMessage } from '../helpers/node-red-comms';
 
 const DEMO_SCRIPT = path.join(PACKAGE_ROOT, 'scripts', 'demo.js');
 const DEMO_FLOW = path.join(PACKAGE_ROOT, 'examples', 'Demo.json');
@@ -22,36 +23,6 @@ interface FlowNode {
   id: string;
   type: string;
   [key: string]: unknown;
-}
-
-interface CommsMessage {
-  topic: string;
-  data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-interface Comms {
-  messages: CommsMessage[];
-  close(): void;
-}
-
-/** Node-RED's editor websocket, subscribed to node status and debug messages. */
-async function openComms(baseUrl: string): Promise<Comms> {
-  // ws comes with node-red (a devDependency); Node 20 has no WebSocket of its own.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const WebSocket = require(require.resolve('ws', { paths: [path.dirname(require.resolve('node-red/package.json'))] }));
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/comms`);
-  const messages: CommsMessage[] = [];
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  socket.on('message', (data: Buffer | string) => {
-    const parsed = JSON.parse(data.toString()) as CommsMessage | CommsMessage[];
-    messages.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-  });
-  socket.send(JSON.stringify({ subscribe: 'status/#' }));
-  socket.send(JSON.stringify({ subscribe: 'debug' }));
-  return { messages, close: () => socket.close() };
 }
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {

@@ -13,9 +13,10 @@
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
-import { DEFAULT_AMBER_KEY, DEFAULT_AMBER_SITES, type RedbackSimulator } from '../../src/sim';
+import type { RedbackSimulator } from '../../src/sim';
 import { loadControlFlow, recordRequests, releaseSharedAccount, waitUntil, type ControlFlow, type Msg } from '../helpers/control-flow';
 import { startSim } from '../helpers/sim';
+import { amberPrices, currentPrice } from '../helpers/sim-amber';
 
 helper.init(NODE_RED_RUNTIME);
 
@@ -32,18 +33,6 @@ interface Sample {
   mode: string;
   socPct: number;
   generalCents: number;
-}
-
-async function amberPrices(sim: RedbackSimulator): Promise<Record<string, unknown>[]> {
-  const res = await fetch(`${sim.url}/v1/sites/${DEFAULT_AMBER_SITES[0].id}/prices/current?next=288`, { headers: { Authorization: `Bearer ${DEFAULT_AMBER_KEY}` } });
-  should(res.status).equal(200);
-  return await res.json() as Record<string, unknown>[];
-}
-
-function currentPrice(prices: Record<string, unknown>[], channel: 'general' | 'feedIn'): number {
-  const p = prices.find((i) => i.type === 'CurrentInterval' && i.channelType === channel);
-  if (!p || typeof p.perKwh !== 'number') throw new Error(`no current ${channel} price`);
-  return p.perKwh;
 }
 
 describe('plan mode in Node-RED: a day with a price spike (21 January, NSW 2024), on the simulator\'s clock', function () {

@@ -8,9 +8,10 @@ import should from 'should';
 import type sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
 import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
-import { DEFAULT_AMBER_KEY, DEFAULT_AMBER_SITES, type RedbackSimulator } from '../../src/sim';
+import type { RedbackSimulator } from '../../src/sim';
 import { IDS, loadControlFlow, realDelay, releaseSharedAccount, waitUntil } from '../helpers/control-flow';
 import { FIXED_START, startSim } from '../helpers/sim';
+import { amberPrices } from '../helpers/sim-amber';
 import { FOLLOW_POLL_MS } from '../../src/util/clock';
 
 helper.init(NODE_RED_RUNTIME);
@@ -88,8 +89,7 @@ describe('redback-control on the simulator\'s clock (settings.redbackClock)', ()
     await sim.stop();
     sim = await startSim({ clock: { start: '2024-01-16T03:00:00Z', speed: 0 } });
     const flow = await loadControlFlow(sim, { serial: ST, pricePolicy: true, priceStrategy: 'plan', dryRun: true });
-    const res = await fetch(`${sim.url}/v1/sites/${DEFAULT_AMBER_SITES[0].id}/prices/current?next=288`, { headers: { Authorization: `Bearer ${DEFAULT_AMBER_KEY}` } });
-    flow.send(await res.json());
+    flow.send(await amberPrices(sim));
     const msg = await flow.output(1);
     should(flow.caught).be.empty();
     should(msg.payload).have.properties({ sent: false, dryRun: true });

@@ -16,9 +16,10 @@ import { ControlRunner } from '../../src/control/control-runner';
 import { emptyState, type ControlState, type StateStore } from '../../src/control/control-state';
 import { PlanRunner, type PlanTick } from '../../src/plan-mode/plan-runner';
 import { followingClock } from '../../src/util/clock';
-import { DEFAULT_AMBER_KEY, DEFAULT_AMBER_SITES, type RedbackSimulator } from '../../src/sim';
+import type { RedbackSimulator } from '../../src/sim';
 import { accountFor } from '../helpers/account';
 import { startSim } from '../helpers/sim';
+import { amberPrices, currentPrice } from '../helpers/sim-amber';
 
 const ST = 'RB21081800001734'; // Brisbane, 10 kW battery and inverter, SoC 60 % at start
 const WEEK_START = '2026-01-14T14:00:00Z'; // midnight in Brisbane; NSW prices of 15..21 January 2024
@@ -35,18 +36,6 @@ interface Bill {
 function memoryStore(): StateStore {
   let state: ControlState = emptyState();
   return { load: () => structuredClone(state), save: (s) => { state = structuredClone(s); } };
-}
-
-async function amberPrices(sim: RedbackSimulator): Promise<Record<string, unknown>[]> {
-  const res = await fetch(`${sim.url}/v1/sites/${DEFAULT_AMBER_SITES[0].id}/prices/current?next=288`, { headers: { Authorization: `Bearer ${DEFAULT_AMBER_KEY}` } });
-  should(res.status).equal(200);
-  return await res.json() as Record<string, unknown>[];
-}
-
-function currentPrice(prices: Record<string, unknown>[], channel: 'general' | 'feedIn'): number {
-  const p = prices.find((i) => i.type === 'CurrentInterval' && i.channelType === channel);
-  if (!p || typeof p.perKwh !== 'number') throw new Error(`no current ${channel} price`);
-  return p.perKwh;
 }
 
 describe('plan mode over a simulated week (simulator clock)', function () {
