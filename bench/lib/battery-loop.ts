@@ -1,8 +1,9 @@
 /**
  * The closed loop: every 5 minutes of a real month a policy sees what it could know then (the
- * Amber answer, the SoC, yesterday's load and PV), chooses a command, and the site runs it for
- * 5 minutes against the true load, PV and price (src/plan/model.ts: the same command semantics as
- * the planner's, with no wear in the bill).
+ * Amber answer, the SoC, yesterday's load and PV or the plan mode's profile learnt from the steps
+ * already run), chooses a command, and the site runs it for 5 minutes against the true load, PV
+ * and price (src/plan/model.ts: the same command semantics as the planner's, with no wear in the
+ * bill).
  */
 import { amberAnswer, type ForecastCondition } from './amber-feed';
 import { amberFeedIn, amberGeneral, type Household, type PriceMonth } from './pricing-data';
@@ -12,10 +13,13 @@ import { planSlots } from '../../src/plan/dp';
 import { applyCommand, type Command, type SiteModel } from '../../src/plan/model';
 import type { Slot } from '../../src/plan/slots';
 import { planBattery, type PlanForecastSlot, type PlanPrevious } from '../../src/plan';
+import { learnReading, newProfile, profileForecast, type LoadPvProfile } from '../../src/plan-mode/load-profile';
 
 const FIVE_MIN_MS = 300_000;
 const HALF_HOUR_MS = 1_800_000;
 const DAY_MS = 86_400_000;
+/** The household's zone: pricing-data.ts's localOffsetMs (eastern Australia's daylight saving) as an IANA zone. */
+export const SITE_ZONE = 'Australia/Sydney';
 
 export interface Site {
   label: string;
@@ -29,11 +33,17 @@ export interface Site {
   startSocPct: number;
 }
 
+/**
+ * The planner's load/PV forecast: the same time yesterday, the truth, or the plan mode's learnt
+ * profile (src/plan-mode/load-profile.ts) fed every finished step's true load and PV.
+ */
+export type LoadForecast = 'yesterday' | 'true' | 'profile';
+
 export type Policy =
   | { kind: 'none' }
   | { kind: 'auto' }
   | { kind: 'threshold'; chargeBelowCents: number; dischargeAboveCents: number }
-  | { kind: 'planner'; condition: ForecastCondition; loadForecast: 'yesterday' | 'true'; switchCostCents?: number; wearCentsPerKWh?: number; forecastSpread?: number }
+  | { kind: 'planner'; condition: ForecastCondition; loadForecast: LoadForecast; switchCostCents?: number; wearCentsPerKWh?: number; forecastSpread?: number }
   | { kind: 'optimum' };
 
 export interface MonthRun {
@@ -130,9 +140,15 @@ export function runMonth(month: PriceMonth, house: Household, site: Site, policy
   let last: Command | null = null;
   let lastDecision: Decision | null = null;
   const planMs: number[] = [];
+  let profile: LoadPvProfile | null = policy.kind === 'planner' && policy.loadForecast === 'profile' ? newProfile(SITE_ZONE) : null;
   for (let k = 0; k < slots.length; k++) {
     const slot = slots[k];
     const nowMs = slot.startMs;
+    // What a read node saw during the step just finished (never the current or a later one).
+    if (profile !== null && k > 0) {
+      const done = slots[k - 1];
+      profile = learnReading(profile, { timestamp: new Date(done.startMs).toISOString(), loadPowerW: done.loadW, pvPowerW: done.pvW });
+    }
     let cmd: Command;
     switch (policy.kind) {
       case 'none':
@@ -165,7 +181,7 @@ export function runMonth(month: PriceMonth, house: Household, site: Site, policy
           },
           previous: last as PlanPrevious | null,
           site: { maxExportW: site.maxExportW, maxImportW: site.maxImportW },
-          forecast: yesterdayForecast(house, site, nowMs, policy.loadForecast === 'true'),
+          forecast: profile !== null ? profileForecast(profile, nowMs) : yesterdayForecast(house, site, nowMs, policy.loadForecast === 'true'),
           options: { switchCostCents: policy.switchCostCents, wearCentsPerKWh: policy.wearCentsPerKWh, forecastSpread: policy.forecastSpread },
         };
         const t = performance.now();
