@@ -59,24 +59,35 @@ function r(run: MonthRun, auto: MonthRun, optimum: MonthRun): number {
 }
 
 /** Bytes allocated by one call (heap + array buffers), after a full collection; null without --expose-gc. */
-function memoryPerCall(month: PriceMonth): { medianMB: number; maxMB: number } | null {
+/** Calls made before measuring: V8 compiles and optimises the planner over its first calls, once per process. */
+const MEMORY_WARM_UP_CALLS = 50;
+
+/**
+ * Memory allocated per planBattery call (heap and array buffers, each call after a full
+ * collection), over 30 calls once the planner is warm; and, apart, the first call of the process,
+ * which also pays for compiling the planner.
+ */
+function memoryPerCall(month: PriceMonth): { medianMB: number; maxMB: number; firstMB: number } | null {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return null;
   const used: number[] = [];
-  for (let i = -3; i < 30; i++) {
+  let firstMB = 0;
+  for (let i = 0; i < MEMORY_WARM_UP_CALLS + 30; i++) {
+    const hour = i % 30;
     const input = {
-      now: new Date(month.startMs + Math.abs(i) * 3_600_000).toISOString(),
-      prices: amberAnswer(month, Math.abs(i) * 12, 'true'),
+      now: new Date(month.startMs + hour * 3_600_000).toISOString(),
+      prices: amberAnswer(month, hour * 12, 'true'),
       battery: { socPct: 50, capacityKWh: 15, minSocPct: 10, maxChargeW: 5000, maxDischargeW: 5000 },
     };
     gc();
     const before = process.memoryUsage();
     planBattery(input);
     const after = process.memoryUsage();
-    // The first calls also compile the planner; they are left out.
-    if (i >= 0) used.push((after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers) / 2 ** 20);
+    const mb = (after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers) / 2 ** 20;
+    if (i === 0) firstMB = mb;
+    if (i >= MEMORY_WARM_UP_CALLS) used.push(mb);
   }
-  return { medianMB: median(used), maxMB: Math.max(...used) };
+  return { medianMB: median(used), maxMB: Math.max(...used), firstMB };
 }
 
 export async function plannerSection(): Promise<Section> {
@@ -176,7 +187,7 @@ export async function plannerSection(): Promise<Section> {
   ];
   const memoryText = memory === null
     ? 'not measured (run with `node --expose-gc`)'
-    : `median ${fmt(memory.medianMB, 2)} MB, largest ${fmt(memory.maxMB, 2)} MB allocated per call (heap and array buffers, after a full collection; 15 kWh battery, 24 h of 5-minute intervals)`;
+    : `median ${fmt(memory.medianMB, 2)} MB, largest ${fmt(memory.maxMB, 2)} MB allocated per call (heap and array buffers, each call after a full collection; 30 calls after ${MEMORY_WARM_UP_CALLS} warm-up calls; 15 kWh battery, 24 h of 5-minute intervals); the first call of a process, which also compiles the planner, allocated ${fmt(memory.firstMB, 2)} MB`;
 
   return {
     title: 'Battery planner on real prices (closed loop, 5 minutes)',
