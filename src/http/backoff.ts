@@ -1,4 +1,4 @@
-/** Retry timing: exponential backoff with full jitter, Retry-After parsing, cancellable sleeps. */
+/** Retry timing: exponential backoff with full jitter, Retry-After parsing (the waits: util/clock.ts sleepOn). */
 import { RedbackError } from './errors';
 
 export interface BackoffPolicy {
@@ -23,25 +23,6 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   if (!/\d{1,2}:\d{2}:\d{2}/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
-}
-
-/** Waits `ms`, or rejects with a `closed` error as soon as the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(closedError());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(closedError());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function closedError(): RedbackError {

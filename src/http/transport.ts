@@ -8,7 +8,8 @@ import axios, { type AxiosInstance } from 'axios';
 import { setMaxListeners } from 'events';
 import http from 'http';
 import https from 'https';
-import { backoffDelay, closedError, parseRetryAfter, sleep, type BackoffPolicy } from './backoff';
+import { backoffDelay, closedError, parseRetryAfter, type BackoffPolicy } from './backoff';
+import { sleepOn, systemClock } from '../util/clock';
 import { cloudText } from './cloud-text';
 import { RedbackError } from './errors';
 import type { Redactor } from './redactor';
@@ -132,7 +133,7 @@ export class Transport {
         const failure = this.networkError(req, err);
         const retryable = idempotent || failure.code === 'ECONNREFUSED';
         if (last || !retryable) throw failure.error;
-        await sleep(backoffDelay(attempt, this.backoff), this.abort.signal);
+        await sleepOn(systemClock, backoffDelay(attempt, this.backoff), this.abort.signal);
         continue;
       }
       if (res.status === 429) {
@@ -144,12 +145,12 @@ export class Transport {
             status: 429, retryAfterMs,
           });
         }
-        await sleep(waitMs, this.abort.signal);
+        await sleepOn(systemClock, waitMs, this.abort.signal);
         continue;
       }
       if (res.status >= 500) {
         if (last || !idempotent) throw this.statusError('transient', req, res);
-        await sleep(backoffDelay(attempt, this.backoff), this.abort.signal);
+        await sleepOn(systemClock, backoffDelay(attempt, this.backoff), this.abort.signal);
         continue;
       }
       return res;

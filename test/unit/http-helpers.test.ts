@@ -1,5 +1,6 @@
 import should from 'should';
-import { backoffDelay, closedError, parseRetryAfter, sleep, type BackoffPolicy } from '../../src/http/backoff';
+import { backoffDelay, closedError, parseRetryAfter, type BackoffPolicy } from '../../src/http/backoff';
+import { sleepOn, systemClock } from '../../src/util/clock';
 import { cloudText } from '../../src/http/cloud-text';
 import { RedbackError, isRedbackError } from '../../src/http/errors';
 import { Redactor } from '../../src/http/redactor';
@@ -86,13 +87,13 @@ describe('http helpers', () => {
     });
   });
 
-  describe('sleep', () => {
+  describe('sleep on the host clock (the transport\'s waits)', () => {
     it('waits, and rejects with `closed` as soon as the signal aborts', async () => {
       const ac = new AbortController();
       const started = Date.now();
-      await sleep(30, ac.signal);
+      await sleepOn(systemClock, 30, ac.signal);
       should(Date.now() - started).be.aboveOrEqual(25);
-      const long = sleep(60_000, ac.signal);
+      const long = sleepOn(systemClock, 60_000, ac.signal);
       setTimeout(() => ac.abort(), 20);
       const err = await long.then(
         () => {
@@ -102,7 +103,7 @@ describe('http helpers', () => {
       );
       should(err.kind).equal('closed');
       should(Date.now() - started).be.below(1000);
-      await sleep(10, ac.signal).then(
+      await sleepOn(systemClock, 10, ac.signal).then(
         () => {
           throw new Error('resolved after abort');
         },
