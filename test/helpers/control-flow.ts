@@ -146,6 +146,12 @@ interface HelperInternals {
   _redNodes: { loadContextsPlugin(): Promise<unknown> };
 }
 
+/** The statuses the control node showed while it was deployed (before a flow's observers were attached). */
+export function deployStatuses(): unknown[] {
+  const spy = (helper as unknown as { _NodePrototype: { status: sinon.SinonSpy } })._NodePrototype.status;
+  return spy.getCalls().filter((c) => (c.thisValue as { id: string }).id === IDS.control).map((c) => c.args[0]);
+}
+
 /** The shared account the config node hands out (the one the control node uses). */
 export function sharedAccount(): RedbackAccount {
   const config = helper.getNode(IDS.account) as unknown as { acquire(user: { id: string }): RedbackAccount };

@@ -16,7 +16,7 @@ import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
 import type { RedbackSimulator } from '../../src/sim';
 import type { InverterEntry } from '../../src/sim/cloud';
 import {
-  IDS, controlFlowConfig, loadControlFlow, realDelay, recordRequests, releaseSharedAccount, sharedAccount, usePersistentContext, waitUntil,
+  IDS, controlFlowConfig, deployStatuses, loadControlFlow, realDelay, recordRequests, releaseSharedAccount, sharedAccount, usePersistentContext, waitUntil,
   type ControlFlow, type ControlSettings, type SentRequest,
 } from '../helpers/control-flow';
 import { advanceTimerByTimer } from '../helpers/fake-time';
@@ -593,12 +593,6 @@ describe('redback-control node', () => {
       should(sim.requests).be.empty();
       should(flow.out).be.empty();
     });
-
-    /** The statuses the control node showed while it was deployed (before the flow's observers were attached). */
-    const deployStatuses = (): unknown[] => {
-      const spy = (helper as unknown as { _NodePrototype: { status: sinon.SinonSpy } })._NodePrototype.status;
-      return spy.getCalls().filter((c) => (c.thisValue as { id: string }).id === IDS.control).map((c) => c.args[0]);
-    };
 
     for (const c of cases) {
       it(c.title, async () => {

@@ -5,11 +5,10 @@
  * simulated time; no fake timers.
  */
 import should from 'should';
-import type sinon from 'sinon';
 import helper from 'node-red-node-test-helper';
 import { NODE_RED_RUNTIME } from '../helpers/node-red-under-test';
 import type { RedbackSimulator } from '../../src/sim';
-import { IDS, loadControlFlow, realDelay, releaseSharedAccount, waitUntil } from '../helpers/control-flow';
+import { deployStatuses, loadControlFlow, realDelay, releaseSharedAccount, waitUntil } from '../helpers/control-flow';
 import { FIXED_START, startSim } from '../helpers/sim';
 import { amberPrices } from '../helpers/sim-amber';
 import { FOLLOW_POLL_MS } from '../../src/util/clock';
@@ -101,9 +100,7 @@ describe('redback-control on the simulator\'s clock (settings.redbackClock)', ()
   it('a malformed redbackClock setting is refused at deploy with the field named, and nothing is sent', async () => {
     settings({ redbackClock: { simulatedAtMs: T0, wallAtMs: Date.now(), speed: 'fast' } });
     const flow = await loadControlFlow(sim, { serial: ST });
-    const spy = (helper as unknown as { _NodePrototype: { status: sinon.SinonSpy } })._NodePrototype.status;
-    const deployStatuses = spy.getCalls().filter((c) => (c.thisValue as { id: string }).id === IDS.control).map((c) => c.args[0]);
-    should(deployStatuses).match([{ fill: 'red', text: /redbackClock\.speed must be/ }]);
+    should(deployStatuses()).match([{ fill: 'red', text: /redbackClock\.speed must be/ }]);
     flow.send({ command: 'charge', powerW: 3000 });
     const caught = await flow.error(1);
     should(caught.error.message).equal('Error: settings.redbackClock.speed must be a number of 0 or more, got "fast"');
