@@ -23,6 +23,12 @@ export function round(value: number | null, digits: number): number | null {
   return Math.round(value * f) / f;
 }
 
+/** `value` to `digits` decimals, never -0. */
+export function roundTo(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f + 0;
+}
+
 /** Sum of the values, or null when none is present. */
 export function sumOrNull(values: (number | null)[]): number | null {
   const present = values.filter((v): v is number => v !== null);

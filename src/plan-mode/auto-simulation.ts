@@ -24,10 +24,8 @@ export interface AutoResult {
 
 export function simulateAuto(input: PlanInput, series: PricePoint[], windows: Window[]): AutoResult {
   const b = input.battery;
-  const oneWay = Math.sqrt(b.roundTripEfficiency ?? DEFAULT_ROUND_TRIP_EFFICIENCY);
-  const floorKWh = (b.minSocPct / 100) * b.capacityKWh;
   let storedKWh = (b.socPct / 100) * b.capacityKWh;
-  const maxExportW = input.site?.maxExportW ?? Infinity;
+  const maxExportW = input.site?.maxExportW;
   let cost = 0;
   let imported = 0;
   let exported = 0;
@@ -37,28 +35,46 @@ export function simulateAuto(input: PlanInput, series: PricePoint[], windows: Wi
     if (hours <= 0) continue;
     const price = pointAt(series, w.startMs);
     const { loadW, pvW } = meanPower(input.forecast, w.startMs, w.endMs);
-    const surplusW = pvW - loadW;
-    let importW = 0;
-    let exportW = 0;
-    if (surplusW >= 0) {
-      const roomW = (Math.max(0, b.capacityKWh - storedKWh) * 1000) / (oneWay * hours);
-      const chargeW = Math.min(surplusW, b.maxChargeW, roomW);
-      storedKWh += (chargeW * hours * oneWay) / 1000;
-      exportW = Math.min(surplusW - chargeW, maxExportW);
-    } else {
-      const availableW = (Math.max(0, storedKWh - floorKWh) * oneWay * 1000) / hours;
-      const dischargeW = Math.min(-surplusW, b.maxDischargeW, availableW);
-      storedKWh -= (dischargeW * hours) / 1000 / oneWay;
-      discharged += (dischargeW * hours) / 1000;
-      importW = -surplusW - dischargeW;
-    }
-    const importKWh = (importW * hours) / 1000;
-    const exportKWh = (exportW * hours) / 1000;
-    imported += importKWh;
-    exported += exportKWh;
-    cost += importKWh * (price?.generalCents ?? 0) + exportKWh * (price?.feedInCents ?? 0);
+    const step = autoStep(storedKWh, (pvW * hours) / 1000, (loadW * hours) / 1000, hours, { ...b, maxExportW });
+    storedKWh = step.storedKWh;
+    discharged += step.dischargedKWh;
+    imported += step.importKWh;
+    exported += step.exportKWh;
+    cost += step.importKWh * (price?.generalCents ?? 0) + step.exportKWh * (price?.feedInCents ?? 0);
   }
   return { costCents: cost, socPctEnd: (storedKWh / b.capacityKWh) * 100, gridImportKWh: imported, gridExportKWh: exported, dischargedKWh: discharged };
+}
+
+/** The battery and site as Auto sees them. */
+export interface AutoBattery {
+  capacityKWh: number;
+  minSocPct: number;
+  maxChargeW: number;
+  maxDischargeW: number;
+  roundTripEfficiency?: number;
+  /** The site's export limit, W; undefined = no limit. */
+  maxExportW?: number;
+}
+
+/**
+ * One window on Auto: the battery takes the PV surplus and covers the shortfall within its power
+ * limits, its room and its minimum SoC; the rest is exported (up to the limit) or imported.
+ */
+export function autoStep(
+  storedKWh: number, pvKWh: number, loadKWh: number, hours: number, b: AutoBattery,
+): { storedKWh: number; importKWh: number; exportKWh: number; dischargedKWh: number } {
+  const oneWay = Math.sqrt(b.roundTripEfficiency ?? DEFAULT_ROUND_TRIP_EFFICIENCY);
+  const surplus = pvKWh - loadKWh;
+  if (surplus >= 0) {
+    const room = Math.max(0, b.capacityKWh - storedKWh) / oneWay;
+    const charged = Math.min(surplus, (b.maxChargeW * hours) / 1000, room);
+    const exportCap = b.maxExportW === undefined ? Infinity : (b.maxExportW * hours) / 1000;
+    return { storedKWh: storedKWh + charged * oneWay, importKWh: 0, exportKWh: Math.min(surplus - charged, exportCap), dischargedKWh: 0 };
+  }
+  const floorKWh = (b.minSocPct / 100) * b.capacityKWh;
+  const available = Math.max(0, storedKWh - floorKWh) * oneWay;
+  const discharged = Math.min(-surplus, (b.maxDischargeW * hours) / 1000, available);
+  return { storedKWh: storedKWh - discharged / oneWay, importKWh: -surplus - discharged, exportKWh: 0, dischargedKWh: discharged };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { priceSeries, pointAt } from './amber-series';
 import { simulateAuto } from './auto-simulation';
+import { roundTo as round } from '../model/units';
 import type { PlanCommandName, PlanInput, PlanResult } from '../plan';
 
 export interface PlanRow {
@@ -109,7 +110,3 @@ export function storedEnergyValue(generalCents: number[]): number {
   return Math.max(0, sorted[Math.floor((sorted.length - 1) * 0.25)]);
 }
 
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f + 0;
-}

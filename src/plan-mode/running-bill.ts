@@ -8,7 +8,8 @@
  *
  * Plain JSON of fixed size, kept in the node's context beside the profile.
  */
-import { DEFAULT_ROUND_TRIP_EFFICIENCY } from '../plan/defaults';
+import { roundTo as round } from '../model/units';
+import { autoStep, type AutoBattery } from './auto-simulation';
 
 /** A gap between two readings longer than this is not billed (the prices in between are not known). */
 export const MAX_BILL_GAP_MS = 15 * 60_000;
@@ -27,15 +28,7 @@ export interface BillPrice {
   feedInCents: number | null;
 }
 
-export interface BillBattery {
-  capacityKWh: number;
-  minSocPct: number;
-  maxChargeW: number;
-  maxDischargeW: number;
-  roundTripEfficiency?: number;
-  /** The site's export limit, W; none = no limit. */
-  maxExportW?: number;
-}
+export type BillBattery = AutoBattery;
 
 interface BillMark {
   atMs: number;
@@ -137,7 +130,7 @@ export function billReading(state: BillState, reading: BillReading, price: BillP
   const feedIn = last.feedInCents as number;
   const imported = mark.importKWh - last.importKWh;
   const exported = mark.exportKWh - last.exportKWh;
-  const auto = autoWindow(next.autoStoredKWh as number, mark.pvKWh - last.pvKWh, mark.loadKWh - last.loadKWh, windowMs / 3_600_000, battery);
+  const auto = autoStep(next.autoStoredKWh as number, mark.pvKWh - last.pvKWh, mark.loadKWh - last.loadKWh, windowMs / 3_600_000, battery);
   return {
     ...next,
     last: mark,
@@ -150,22 +143,6 @@ export function billReading(state: BillState, reading: BillReading, price: BillP
     autoExportKWh: next.autoExportKWh + auto.exportKWh,
     billedMs: next.billedMs + windowMs,
   };
-}
-
-/** Auto over one window: the battery takes the PV surplus and covers the shortfall, within its limits. */
-function autoWindow(storedKWh: number, pvKWh: number, loadKWh: number, hours: number, b: BillBattery): { storedKWh: number; importKWh: number; exportKWh: number } {
-  const oneWay = Math.sqrt(b.roundTripEfficiency ?? DEFAULT_ROUND_TRIP_EFFICIENCY);
-  const floorKWh = (b.minSocPct / 100) * b.capacityKWh;
-  const surplus = pvKWh - loadKWh;
-  if (surplus >= 0) {
-    const room = Math.max(0, b.capacityKWh - storedKWh) / oneWay;
-    const charged = Math.min(surplus, (b.maxChargeW * hours) / 1000, room);
-    const exportCap = b.maxExportW === undefined ? Infinity : (b.maxExportW * hours) / 1000;
-    return { storedKWh: storedKWh + charged * oneWay, importKWh: 0, exportKWh: Math.min(surplus - charged, exportCap) };
-  }
-  const available = Math.max(0, storedKWh - floorKWh) * oneWay;
-  const discharged = Math.min(-surplus, (b.maxDischargeW * hours) / 1000, available);
-  return { storedKWh: storedKWh - discharged / oneWay, importKWh: -surplus - discharged, exportKWh: 0 };
 }
 
 export function billView(state: BillState, capacityKWh: number | null): PlanBill {
@@ -184,9 +161,4 @@ export function billView(state: BillState, capacityKWh: number | null): PlanBill
     billedMinutes: round(state.billedMs / 60_000, 1),
     unbilledMinutes: round(state.unbilledMs / 60_000, 1),
   };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f + 0;
 }
