@@ -65,8 +65,9 @@ export interface PlanOptions {
    */
   switchCostCents?: number | null;
   /**
-   * How far the load and PV of the interval now may be from the forecast, as a fraction: the
-   * command for now is scored at (1 − it, 1, 1 + it) × each, default 0.5; 0 trusts the forecast.
+   * How far the load and PV may be from the forecast, as a fraction: the command for now is
+   * scored at (1 − it, 1, 1 + it) × each, the rest of the horizon replanned with the error kept
+   * in the same direction (docs/planner.md); default 0.5; 0 trusts the forecast.
    */
   forecastSpread?: number;
 }

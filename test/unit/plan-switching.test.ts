@@ -1,6 +1,7 @@
 /**
- * The command for now (docs/planner.md): scored over load/PV scenarios around the forecast, the
- * default switching cost, and a power kept when the plan only nudges it.
+ * The command for now (docs/planner.md): scored over load/PV scenarios around the forecast, each
+ * valued by the rest of the horizon in the same direction, the default switching cost, and a power
+ * kept when the plan only nudges it.
  */
 import 'should';
 import { planBattery, type PlanInput } from '../../src/plan';
@@ -65,6 +66,26 @@ describe('planner: the command for now', () => {
       if (hedged.command !== forecastOnly.command || hedged.powerW !== forecastOnly.powerW) differs++;
     }
     differs.should.be.above(0);
+  });
+
+  it('values each case by the rest of the horizon in the same direction: a battery left for PV to fill is a bet on the sun', () => {
+    // Morning now at 12 c (no PV), then 3 h of PV forecast to fill the battery (40 c to import), then the evening.
+    const day = (eveningCents: number): Slot[] => [
+      { startMs: 0, endMs: 1_800_000, hours: 0.5, generalCents: 12, feedInCents: -4, loadW: 500, pvW: 0 },
+      ...Array.from({ length: 6 }, (_, k): Slot => ({
+        startMs: 1_800_000 * (k + 1), endMs: 1_800_000 * (k + 2), hours: 0.5, generalCents: 40, feedInCents: -4, loadW: 500, pvW: 4000,
+      })),
+      { startMs: 12_600_000, endMs: 27_000_000, hours: 4, generalCents: eveningCents, feedInCents: -4, loadW: 2500, pvW: 0 },
+    ];
+    const settings = { endValueCentsPerKWh: 0, switchCostCents: 0, previous: null };
+    const now = (slots: Slot[], forecastSpread: number): Command => planSlots(slots, MODEL, 1, { ...settings, forecastSpread })[0].command;
+    // On the forecast the sun fills the battery: buying now only displaces PV that would earn 4 c.
+    now(day(80), 0).command.should.equal('auto');
+    // If the afternoon is duller and the load higher, the battery meets the 80 c evening half empty:
+    // charging now at 12 c pays more there than it loses in the other cases.
+    now(day(80), 0.5).command.should.equal('charge');
+    // At 20 c in the evening the same bet does not pay on average.
+    now(day(20), 0.5).command.should.equal('auto');
   });
 
   it('needs a change to gain one 0.05 kWh step at the horizon\'s mean import price by default', () => {
