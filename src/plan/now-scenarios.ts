@@ -22,11 +22,10 @@ export interface NowValues {
   higher: Float64Array;
 }
 
-/** `values`: the forecast's values for every slot (valuesBackward); the two other cases are worked out here. */
+/** `values`: the forecast's values for every slot (valuesBackward); the two other cases are worked out here. `spread` > 0. */
 export function nowValues(slots: readonly Slot[], m: SiteModel, grid: Grid, values: Float64Array, spread: number): NowValues {
   const { n } = grid;
   const forecast = values.subarray(n, 2 * n);
-  if (spread <= 0) return { lower: forecast, forecast, higher: forecast };
   const end = values.subarray(slots.length * n);
   const upCost = new Float64Array(n);
   const downCost = new Float64Array(n);

@@ -41,7 +41,6 @@ export function reach(slot: Slot, m: SiteModel, grid: Grid, curtail: boolean, lo
   return { up: Math.floor(upKWh / grid.ds + EPS), down: Math.floor(downKWh / grid.ds + EPS), upW, downW };
 }
 
-
 /**
  * The value of every level at the start of slot t from the values at its end. The commands are
  * written out as arithmetic here (the same as batteryPowerW and slotCostCents) because this loop
