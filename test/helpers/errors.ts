@@ -12,3 +12,14 @@ export async function rejection(promise: Promise<unknown>): Promise<RedbackError
   }
   throw new Error(`expected a RedbackError, got a result: ${JSON.stringify(value)?.slice(0, 200)}`);
 }
+
+/** The error `fn` throws, checked to be a `type`; fails the test when it returns or throws anything else. `what` names what was given, for that failure. */
+export function thrown<E extends Error>(fn: () => unknown, type: abstract new (...args: never[]) => E, what = 'the input'): E {
+  try {
+    fn();
+  } catch (err) {
+    should(err).be.instanceOf(type);
+    return err as E;
+  }
+  throw new Error(`expected a ${type.name}, ${what} was accepted`);
+}

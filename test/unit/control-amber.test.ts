@@ -3,6 +3,7 @@ import {
   commandFor, decide, sameDecision, type Decision, type PriceSettings,
 } from '../../src/control/amber-policy';
 import { PriceError, readAmberPrices, readHomeAssistantPrices, type PriceInput } from '../../src/control/price-input';
+import { thrown } from '../helpers/errors';
 
 const T = (iso: string): number => Date.parse(iso);
 const NOW = T('2025-07-16T22:32:30Z');
@@ -39,13 +40,7 @@ const SETTINGS: PriceSettings = {
 };
 
 function priceError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    should(err).be.instanceOf(PriceError);
-    return (err as Error).message;
-  }
-  throw new Error('no PriceError');
+  return thrown(fn, PriceError).message;
 }
 
 const decideAmber = (items: unknown[], soc: number | null, settings: Partial<PriceSettings> = {}, previous: Decision | null = null, now = NOW): Decision =>

@@ -2,19 +2,14 @@ import should from 'should';
 import { CommandError, parseCommand, type ControlCommand } from '../../src/control/command';
 import { formatDuration } from '../../src/control/timespan';
 import { parseTimeSpan } from '../../src/sim/timespan';
+import { thrown } from '../helpers/errors';
 
 const NOW = Date.parse('2026-01-15T02:00:00Z');
 const DEFAULTS = { durationMinutes: 30 };
 const parse = (payload: unknown): ControlCommand => parseCommand(payload, DEFAULTS, NOW);
 
 function failure(payload: unknown, defaults = DEFAULTS): CommandError {
-  try {
-    parseCommand(payload, defaults, NOW);
-  } catch (err) {
-    should(err).be.instanceOf(CommandError);
-    return err as CommandError;
-  }
-  throw new Error(`accepted ${JSON.stringify(payload)}`);
+  return thrown(() => parseCommand(payload, defaults, NOW), CommandError, JSON.stringify(payload));
 }
 
 describe('control: TimeSpan durations', () => {

@@ -4,6 +4,7 @@ import type { StaticView } from '../../src/api/dto';
 import { CommandError, parseCommand, type ControlCommand } from '../../src/control/command';
 import { checkLimits, limitsFromStatic, type InverterLimits } from '../../src/control/limits';
 import { endAtMs, envelopeRequest, newEventId, portalSet, scheduleRequest, SCHEDULE_MODES } from '../../src/control/plans';
+import { thrown } from '../helpers/errors';
 
 const NOW = Date.parse('2026-01-15T02:00:00.678Z');
 const cmd = (payload: unknown): ControlCommand => parseCommand(payload, { durationMinutes: 30 }, NOW);
@@ -17,13 +18,7 @@ const NO_LIMITS: InverterLimits = { maxChargeW: null, maxDischargeW: null, maxEx
 const SMALL: InverterLimits = { maxChargeW: 4600, maxDischargeW: 5000, maxExportW: 5000, maxImportW: 6000, siteExportLimitW: 3000 };
 
 function limitError(c: ControlCommand, limits: InverterLimits): CommandError {
-  try {
-    checkLimits(c, limits);
-  } catch (err) {
-    should(err).be.instanceOf(CommandError);
-    return err as CommandError;
-  }
-  throw new Error(`accepted ${JSON.stringify(c)}`);
+  return thrown(() => checkLimits(c, limits), CommandError, JSON.stringify(c));
 }
 
 describe('control: schedule bodies', () => {

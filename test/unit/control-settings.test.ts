@@ -1,6 +1,7 @@
 /** The control node's settings, checked at deploy (issue 15): one test per bad setting. */
 import should from 'should';
 import { parseControlSettings, SettingsError, type ControlNodeConfig } from '../../src/control/settings';
+import { thrown } from '../helpers/errors';
 
 const random = (): string => 'abcdef0123';
 const GOOD: ControlNodeConfig = {
@@ -8,15 +9,7 @@ const GOOD: ControlNodeConfig = {
   dischargeMinSoc: '20', curtailWhenFeedInFree: true, pricePowerW: '5000', actOnEstimates: false, priceSource: 'amber', haIntervalMinutes: 30,
 };
 
-const refused = (change: ControlNodeConfig): SettingsError => {
-  try {
-    parseControlSettings({ ...GOOD, ...change }, 'ctl', random);
-  } catch (err) {
-    should(err).be.instanceOf(SettingsError);
-    return err as SettingsError;
-  }
-  throw new Error(`accepted ${JSON.stringify(change)}`);
-};
+const refused = (change: ControlNodeConfig): SettingsError => thrown(() => parseControlSettings({ ...GOOD, ...change }, 'ctl', random), SettingsError, JSON.stringify(change));
 
 describe('control: node settings checked at deploy', () => {
   it('reads the editor\'s text fields into numbers, with the defaults for empty ones', () => {

@@ -5,17 +5,7 @@ import { cloudText } from '../../src/http/cloud-text';
 import { RedbackError, isRedbackError } from '../../src/http/errors';
 import { Redactor } from '../../src/http/redactor';
 import { checkUrl, isLoopbackHost } from '../../src/http/url-policy';
-
-/** Runs `fn` and returns the RedbackError it throws; fails the test when it throws nothing or something else. */
-function thrown(fn: () => unknown): RedbackError {
-  try {
-    fn();
-  } catch (err) {
-    should(err).be.instanceOf(RedbackError);
-    return err as RedbackError;
-  }
-  throw new Error('expected a RedbackError, nothing was thrown');
-}
+import { thrown } from '../helpers/errors';
 
 describe('http helpers', () => {
   describe('backoffDelay', () => {
@@ -278,7 +268,7 @@ describe('http helpers', () => {
 
     it('refuses http: to anything else, saying https: is required', () => {
       for (const bad of ['http://example.com', 'http://api.redbacktech.com/Api', 'http://10.0.0.5:8080', 'http://127.0.0.1.nip.io', 'http://[::2]']) {
-        const err = thrown(() => checkUrl(bad, 'API URL'));
+        const err = thrown(() => checkUrl(bad, 'API URL'), RedbackError);
         should(err.kind).equal('config');
         should(err.message).match(/^API URL must use https:/);
       }
@@ -286,7 +276,7 @@ describe('http helpers', () => {
 
     it('refuses other protocols', () => {
       for (const bad of ['ftp://api.redbacktech.com', 'file:///etc/passwd', 'ws://localhost']) {
-        const err = thrown(() => checkUrl(bad, 'Portal URL'));
+        const err = thrown(() => checkUrl(bad, 'Portal URL'), RedbackError);
         should(err.kind).equal('config');
         should(err.message).match(/^Portal URL must be an https: URL, got [a-z]+:$/);
       }
@@ -294,7 +284,7 @@ describe('http helpers', () => {
 
     it('refuses a user name or password in the URL, without repeating it', () => {
       for (const bad of ['https://user:hunter22@api.redbacktech.com', 'https://user@api.redbacktech.com', 'http://me:pw@127.0.0.1']) {
-        const err = thrown(() => checkUrl(bad, 'API URL'));
+        const err = thrown(() => checkUrl(bad, 'API URL'), RedbackError);
         should(err.kind).equal('config');
         should(err.message).equal('API URL must not contain a user name or password');
       }
@@ -302,14 +292,14 @@ describe('http helpers', () => {
 
     it('refuses garbage', () => {
       for (const bad of ['not a url', '', 'api.redbacktech.com', 'https://']) {
-        const err = thrown(() => checkUrl(bad, 'Token URL'));
+        const err = thrown(() => checkUrl(bad, 'Token URL'), RedbackError);
         should(err.kind).equal('config');
         should(err.message).equal(`Token URL "${bad}" is not a valid URL`);
       }
     });
 
     it('does not repeat a password from a URL it cannot parse', () => {
-      const err = thrown(() => checkUrl('https://me:hunter22@api.redback tech.com/x', 'API URL'));
+      const err = thrown(() => checkUrl('https://me:hunter22@api.redback tech.com/x', 'API URL'), RedbackError);
       should(err.kind).equal('config');
       should(err.message).equal('API URL "https://***@api.redback tech.com/x" is not a valid URL');
     });

@@ -7,6 +7,7 @@ import should from 'should';
 import fs from 'fs';
 import path from 'path';
 import { homeAssistantToAmber, isHomeAssistantPrices, priceSeries, PlanInputError } from '../../src/plan-mode';
+import { thrown } from '../helpers/errors';
 
 type Interval = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -117,15 +118,9 @@ describe('plan mode: Home Assistant Amber sensors to Amber prices', () => {
   ];
   for (const [what, make, field, message] of refused) {
     it(`refuses ${what}, naming ${field}`, () => {
-      let err: unknown;
-      try {
-        homeAssistantToAmber(make(haSensors()));
-      } catch (e) {
-        err = e;
-      }
-      should(err).be.instanceOf(PlanInputError);
-      should((err as PlanInputError).field).equal(field);
-      should((err as Error).message).match(message);
+      const err = thrown(() => homeAssistantToAmber(make(haSensors())), PlanInputError);
+      should(err.field).equal(field);
+      should(err.message).match(message);
     });
   }
 });

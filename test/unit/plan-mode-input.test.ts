@@ -2,6 +2,7 @@
 import should from 'should';
 import type { BatteryPayload, InverterPayload, SitePayload } from '../../src/model/payloads';
 import { buildPlannerInput, learnReading, newProfile, PlanInputError, type BatteryState, type InverterLimitsPayload, type PlanInputSources } from '../../src/plan-mode';
+import { thrown } from '../helpers/errors';
 
 const NOW = Date.parse('2026-01-15T04:32:00Z'); // 14:32 in Brisbane
 const prices = [{ type: 'CurrentInterval', channelType: 'general', perKwh: 20, startTime: '2026-01-15T04:30:01Z', endTime: '2026-01-15T04:35:00Z', duration: 5 }];
@@ -19,13 +20,7 @@ function sources(over: Partial<PlanInputSources> = {}): PlanInputSources {
 }
 
 function refusal(over: Partial<PlanInputSources>): PlanInputError {
-  try {
-    buildPlannerInput(sources(over));
-  } catch (err) {
-    should(err).be.instanceOf(PlanInputError);
-    return err as PlanInputError;
-  }
-  throw new Error('expected a refusal');
+  return thrown(() => buildPlannerInput(sources(over)), PlanInputError);
 }
 
 describe('plan mode: planner input from the account', () => {

@@ -9,6 +9,7 @@ import path from 'path';
 import {
   PlanInputError, chooseForecast, SLOTS, learnReading, newProfile, parseFlowForecast, profileForecast, restoreProfile, type LoadPvProfile,
 } from '../../src/plan-mode';
+import { thrown } from '../helpers/errors';
 
 const ZONE = 'Australia/Brisbane'; // UTC+10 all year: readings are easy to place
 const at = (hhmm: string, day = 15) => `2026-01-${String(day).padStart(2, '0')}T${hhmm}:00+10:00`;
@@ -119,15 +120,9 @@ describe('plan mode: msg.forecast from the flow', () => {
   ];
   for (const [what, value, field, message] of bad) {
     it(`refuses ${what}, naming ${field}`, () => {
-      let err: unknown;
-      try {
-        parseFlowForecast(value);
-      } catch (e) {
-        err = e;
-      }
-      should(err).be.instanceOf(PlanInputError);
-      should((err as PlanInputError).field).equal(field);
-      should((err as Error).message).match(message);
+      const err = thrown(() => parseFlowForecast(value), PlanInputError);
+      should(err.field).equal(field);
+      should(err.message).match(message);
     });
   }
 });

@@ -9,6 +9,7 @@ import {
   chooseForecast, learnReading, newProfile, PlanInputError, profileLoadAt, solcastToForecast, isSolcastForecast,
 } from '../../src/plan-mode';
 import { clearDayPvKW, solcastDailySensor } from '../helpers/ha-sensors';
+import { thrown } from '../helpers/errors';
 
 const ZONE = 'Australia/Brisbane';
 const HALF_HOUR = 1_800_000;
@@ -19,13 +20,7 @@ const tomorrow = solcastDailySensor('sensor.solcast_pv_forecast_forecast_tomorro
 const pvAt = (ms: number, peakKW: number): number => clearDayPvKW(ms, DAY_START, peakKW);
 
 function refusal(value: unknown): PlanInputError {
-  try {
-    solcastToForecast(value);
-  } catch (err) {
-    should(err).be.instanceOf(PlanInputError);
-    return err as PlanInputError;
-  }
-  throw new Error('no error');
+  return thrown(() => solcastToForecast(value), PlanInputError);
 }
 
 describe('plan mode: Solcast through Home Assistant', () => {

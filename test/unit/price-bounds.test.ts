@@ -1,21 +1,14 @@
 /** Hostile Amber and Home Assistant price input is refused, never acted on (issue 14 §3). */
 import should from 'should';
 import { PriceError, readAmberPrices, readHomeAssistantPrices } from '../../src/control/price-input';
+import { thrown } from '../helpers/errors';
 
 const NOW = Date.parse('2026-01-15T02:02:00Z');
 const item = (channelType: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   type: 'CurrentInterval', duration: 5, startTime: '2026-01-15T02:00:01Z', endTime: '2026-01-15T02:05:00Z',
   perKwh: channelType === 'feedIn' ? -8.3 : 24.51, channelType, spikeStatus: 'none', descriptor: 'neutral', estimate: false, ...extra,
 });
-const refusal = (payload: unknown): string => {
-  try {
-    readAmberPrices(payload, NOW);
-  } catch (err) {
-    should(err).be.instanceOf(PriceError);
-    return (err as Error).message;
-  }
-  throw new Error('accepted');
-};
+const refusal = (payload: unknown): string => thrown(() => readAmberPrices(payload, NOW), PriceError).message;
 
 describe('control: hostile price input', () => {
   it('still reads a 5-minute and a 30-minute interval', () => {

@@ -1,17 +1,13 @@
 import should from 'should';
 import { isRedbackError } from '../../src/http/errors';
 import { MAX_INTERVAL_S, MIN_INTERVAL_S, readSettings, ReadSettingError } from '../../src/read/settings';
+import { thrown } from '../helpers/errors';
 
 /** The error readSettings throws for `input`. */
 function refusal(input: Parameters<typeof readSettings>[0]): ReadSettingError {
-  try {
-    readSettings(input);
-  } catch (err) {
-    should(err).be.instanceOf(ReadSettingError);
-    should(isRedbackError(err) && err.kind).equal('config');
-    return err as ReadSettingError;
-  }
-  throw new Error('readSettings accepted it');
+  const err = thrown(() => readSettings(input), ReadSettingError);
+  should(isRedbackError(err) && err.kind).equal('config');
+  return err;
 }
 
 describe('read node settings', () => {
