@@ -401,17 +401,8 @@ describe('every example flow in a real Node-RED, installed from npm pack', funct
       sim!.clearRequests();
       amber!.requests.length = 0;
       const flow = forTest(example, sim!, amber!.url, `http://127.0.0.1:${await freePort()}`);
-      const logStart = nr!.output().length;
-
-      const deploy = await request(`${nr!.url}/flows`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
-        body: JSON.stringify({ flows: flow }),
-      });
-      should(deploy.status).equal(200, deploy.text);
+      const logStart = await deploy(flow);
       const deployedAt = Date.now();
-      // Node-RED answers the deploy before the new flows have started.
-      await waitFor(() => /\[info\] Started flows/.test(nr!.output().slice(logStart)), () => `the flows to start\n${nr!.output().slice(logStart)}`);
 
       // Every node type of the example is installed, and the runtime has the whole flow.
       const nodes = await request(`${nr!.url}/nodes`, { headers: { Accept: 'application/json' } });
